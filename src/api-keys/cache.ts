@@ -1,0 +1,56 @@
+import type { ApiKey, ApiKeyRecord } from './types.js';
+
+/** A cached verified key: the record and its precomputed public view. */
+export interface CachedKey {
+  record: ApiKeyRecord;
+  view: ApiKey;
+}
+
+/**
+ * In-process cache of verified key records, keyed by the hash of the secret. Only keys
+ * found in storage are cached (never misses). Entries are dropped at once by in-process
+ * changes (revoke, rotate, update) and, through the store's change feed, by changes from
+ * other processes. Expiry is checked on every verification, not cached. When full, the
+ * oldest inserted entry is dropped.
+ */
+export class VerifiedKeyCache {
+  private readonly byHash = new Map<string, CachedKey>();
+  private readonly hashById = new Map<string, string>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(hash: string): CachedKey | undefined {
+    return this.byHash.get(hash);
+  }
+
+  set(record: ApiKeyRecord, view: ApiKey): CachedKey {
+    if (this.byHash.size >= this.maxEntries) {
+      const oldest = this.byHash.keys().next();
+      if (!oldest.done) this.deleteHash(oldest.value);
+    }
+    const entry = { record, view };
+    this.byHash.set(record.hash, entry);
+    this.hashById.set(record.id, record.hash);
+    return entry;
+  }
+
+  deleteId(id: string): void {
+    const hash = this.hashById.get(id);
+    if (hash !== undefined) this.deleteHash(hash);
+  }
+
+  clear(): void {
+    this.byHash.clear();
+    this.hashById.clear();
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  private deleteHash(hash: string): void {
+    const entry = this.byHash.get(hash);
+    this.byHash.delete(hash);
+    if (entry) this.hashById.delete(entry.record.id);
+  }
+}

@@ -1,0 +1,68 @@
+import { GatehouseError } from '../core/errors/gatehouse-error.js';
+import type { RequestContext } from '../core/events.js';
+import { type ApiKeyDeps, toApiKey } from './context.js';
+import { actorOf } from './create.js';
+import type { ApiKeyPatch } from './store.js';
+import type { ApiKey, ApiKeyRateLimit } from './types.js';
+import { validateLifetimeSeconds, validateMetadata, validateName, validateRateLimit, validateScopes } from './validate.js';
+
+/** Input of {@link updateApiKey}; omitted fields stay as they are. */
+export interface UpdateApiKeyInput {
+  name?: string;
+  /** Replaces the metadata object. */
+  metadata?: Record<string, unknown>;
+  /** Replaces the scopes. */
+  scopes?: string[];
+  /** A new per-key limit, or null to fall back to the default. */
+  rateLimit?: ApiKeyRateLimit | null;
+  /** New lifetime in seconds from now. Exclusive with `expiresAt`. */
+  expiresInSeconds?: number;
+  /** New absolute expiry (epoch ms, in the future), or null for none. Exclusive with `expiresInSeconds`. */
+  expiresAt?: number | null;
+}
+
+/**
+ * Changes a key's name, metadata, scopes, rate limit or expiry. Revoked keys cannot be
+ * changed. Takes effect on the next verification. Emits `api_key.update`.
+ *
+ * @throws {GatehouseError} `api_key.not_found`; `api_key.conflict` for a revoked key;
+ *   `request.invalid`; `storage.unavailable`
+ * @example await gatehouse.apiKeys.update(id, { scopes: ['read'] });
+ */
+export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateApiKeyInput, context: RequestContext = {}): Promise<ApiKey> {
+  const now = deps.clock.now();
+  const patch: ApiKeyPatch = {};
+  if (input.name !== undefined) patch.name = validateName(input.name);
+  if (input.metadata !== undefined) patch.metadata = validateMetadata(input.metadata);
+  if (input.scopes !== undefined) patch.scopes = validateScopes(input.scopes);
+  if (input.rateLimit !== undefined) patch.rateLimit = validateRateLimit(input.rateLimit);
+  if (input.expiresInSeconds !== undefined && input.expiresAt !== undefined) {
+    throw new GatehouseError('request.invalid', { publicMessage: 'Give expires_in_seconds or expires_at, not both.' });
+  }
+  if (input.expiresInSeconds !== undefined) patch.expiresAt = now + validateLifetimeSeconds(input.expiresInSeconds) * 1000;
+  if (input.expiresAt !== undefined) {
+    if (input.expiresAt !== null && (!Number.isFinite(input.expiresAt) || input.expiresAt <= now)) {
+      throw new GatehouseError('request.invalid', { publicMessage: 'expires_at must be in the future (revoke a key to stop it now).' });
+    }
+    patch.expiresAt = input.expiresAt;
+  }
+  const updated = await deps.store.update(id, patch, now);
+  deps.cache?.deleteId(id);
+  if (!updated) {
+    const existing = await deps.store.findById(id);
+    throw existing ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked' }) : new GatehouseError('api_key.not_found');
+  }
+  deps.audit.emit({
+    type: 'api_key.update',
+    outcome: 'success',
+    reason: 'ok',
+    severity: 'info',
+    ...actorOf(context),
+    target: { type: 'api_key', id },
+    credential: { kind: 'api_key', id, prefix: `${updated.prefix}_${updated.start}` },
+    ...(context.source ? { source: context.source } : {}),
+    ...(context.http ? { http: context.http } : {}),
+    details: { fields: Object.keys(patch) },
+  });
+  return toApiKey(updated);
+}

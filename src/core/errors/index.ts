@@ -1,0 +1,2 @@
+export * from './gatehouse-error.js';
+export * from './registry.js';

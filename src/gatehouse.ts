@@ -1,0 +1,98 @@
+import { createApiKeyService, type ApiKeyService } from './api-keys/service.js';
+import { createAuditLog } from './audit/audit-log.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { loadConfig } from './core/config/load.js';
+import type { GatehouseConfig, GatehouseConfigInput } from './core/config/schema.js';
+import { secureRandom, type RandomSource } from './core/crypto/random.js';
+import type { AuditLog } from './core/events.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import type { CounterStore } from './rate-limit/store.js';
+import { createMemoryCounterStore } from './storage/counters/memory.js';
+import { createSqlApiKeyStore } from './storage/sql/api-key-store.js';
+import { openDatabase, type SqlDatabase } from './storage/sql/database.js';
+
+/** Options of {@link createGatehouse}. */
+export interface CreateGatehouseOptions {
+  /**
+   * Configuration: a validated config (from {@link loadConfig}) or a partial one, merged over
+   * defaults, `gatehouse.config.json` and `GATEHOUSE_*` variables. Default: `{}`.
+   */
+  config?: Readonly<GatehouseConfig> | GatehouseConfigInput;
+  /** Injected time source. Default: the wall clock. */
+  clock?: Clock;
+  /** Injected randomness. Default: `crypto.randomBytes`. */
+  random?: RandomSource;
+  /** Where auth events go. Default: a pino JSON-lines log at `config.audit.destination`. */
+  audit?: AuditLog;
+  /** Operational logger. Default: silent. */
+  logger?: Logger;
+  /** Counters backend. Default: in memory. */
+  counters?: CounterStore;
+}
+
+/** A running Gatehouse core: every service, in process, with no HTTP. */
+export interface Gatehouse {
+  config: Readonly<GatehouseConfig>;
+  apiKeys: ApiKeyService;
+  audit: AuditLog;
+  clock: Clock;
+  /** Storage location, for start-up messages (no credentials). */
+  storageLocation: string;
+  /** Checks every backing service; rejects naming the first that fails. */
+  ready(): Promise<{ storage: 'ok'; counters: 'ok' }>;
+  /** Flushes pending writes and events, then closes connections. */
+  close(): Promise<void>;
+}
+
+function isFullConfig(config: CreateGatehouseOptions['config']): config is Readonly<GatehouseConfig> {
+  return Object.isFrozen(config);
+}
+
+/**
+ * Opens storage (running migrations), counters and the audit log, and builds the services.
+ *
+ * @throws {ConfigError} for invalid configuration
+ * @example
+ * const gatehouse = await createGatehouse({ config: { database: { url: 'sqlite::memory:' } } });
+ * const { key } = await gatehouse.apiKeys.create({ name: 'ci', scopes: ['deploy'] });
+ * await gatehouse.close();
+ */
+export async function createGatehouse(options: CreateGatehouseOptions = {}): Promise<Gatehouse> {
+  const config = isFullConfig(options.config) ? options.config : loadConfig({ overrides: options.config ?? {} });
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? secureRandom;
+  const logger = options.logger ?? silentLogger;
+  const audit = options.audit ?? createAuditLog({ destination: config.audit.destination, clock });
+  const database: SqlDatabase = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
+  const counters = options.counters ?? createMemoryCounterStore({ clock });
+  const apiKeys = createApiKeyService({
+    store: createSqlApiKeyStore(database),
+    counters,
+    audit,
+    clock,
+    random,
+    config: config.apiKeys,
+    logger,
+  });
+  let closed = false;
+  return {
+    config,
+    apiKeys,
+    audit,
+    clock,
+    storageLocation: database.location,
+    async ready() {
+      await database.ping();
+      await counters.ping();
+      return { storage: 'ok', counters: 'ok' };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await apiKeys.close();
+      await counters.close();
+      await database.close();
+      await audit.flush();
+    },
+  };
+}

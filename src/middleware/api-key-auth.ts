@@ -1,0 +1,87 @@
+import type { VerifyApiKeyOptions, VerifyApiKeyResult } from '../api-keys/verify.js';
+import type { ApiKey } from '../api-keys/types.js';
+import type { RateLimitState } from '../core/errors/gatehouse-error.js';
+import { InsufficientScopeError, RateLimitedError, GatehouseError } from '../core/errors/gatehouse-error.js';
+import type { RequestContext } from '../core/events.js';
+import { errorResponse, rateLimitHeaders, unauthorizedResponse, type HttpErrorResponse } from '../http/errors.js';
+
+/**
+ * Anything that verifies API keys: the in-process service (`gatehouse.apiKeys`) or a remote
+ * Gatehouse (`createRemoteApiKeyVerifier`).
+ */
+export interface ApiKeyVerifier {
+  verify(key: string, options?: VerifyApiKeyOptions): Promise<VerifyApiKeyResult>;
+}
+
+/** What a successful API-key authentication puts on the request. */
+export interface ApiKeyAuthResult {
+  apiKey: ApiKey;
+  rateLimit: RateLimitState;
+}
+
+/** Reads one request header (lower-case name); arrays for repeated headers. */
+export type HeaderReader = (name: string) => string | string[] | undefined;
+
+/** Outcome of {@link authenticateApiKey}: the identity and headers to add, or the response to send. */
+export type ApiKeyAuthOutcome =
+  | { ok: true; auth: ApiKeyAuthResult; headers: Record<string, string> }
+  | { ok: false; response: HttpErrorResponse };
+
+/**
+ * Where the key is: `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+ * `none` when neither header is present (or Authorization uses another scheme);
+ * `conflict` when the request uses both ways with different keys, or repeats a header
+ * (RFC 6750 §2: one method only).
+ */
+export function extractApiKey(readHeader: HeaderReader): { kind: 'none' } | { kind: 'key'; key: string } | { kind: 'conflict' } {
+  const authorization = readHeader('authorization');
+  const xApiKey = readHeader('x-api-key');
+  if (Array.isArray(authorization) || Array.isArray(xApiKey)) return { kind: 'conflict' };
+  let bearer: string | undefined;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ ]+(\S*)[ ]*$/i.exec(authorization);
+    if (match) bearer = match[1] ?? '';
+    else if (/^Bearer(\s|$)/i.test(authorization)) bearer = '';
+  }
+  if (bearer !== undefined && xApiKey !== undefined && bearer !== xApiKey.trim()) return { kind: 'conflict' };
+  const key = bearer ?? xApiKey?.trim();
+  return key === undefined ? { kind: 'none' } : { kind: 'key', key };
+}
+
+/**
+ * Framework-independent API-key authentication: extracts the key, verifies it with the
+ * required scopes, and turns the result into either the identity plus `RateLimit` headers,
+ * or the RFC 6750 / RFC 9457 response to send (401 identical for every invalid key,
+ * 403 `insufficient_scope`, 429 with `Retry-After`, 400 for two conflicting credentials,
+ * 503 when the verifier is unavailable: fail closed).
+ */
+export async function authenticateApiKey(
+  verifier: ApiKeyVerifier,
+  readHeader: HeaderReader,
+  options: { scopes?: readonly string[]; context?: RequestContext; requestId: string },
+): Promise<ApiKeyAuthOutcome> {
+  const extracted = extractApiKey(readHeader);
+  if (extracted.kind === 'none') return { ok: false, response: unauthorizedResponse(false) };
+  if (extracted.kind === 'conflict') return { ok: false, response: errorResponse(new GatehouseError('auth.invalid_request'), options.requestId) };
+  let result: VerifyApiKeyResult;
+  try {
+    result = await verifier.verify(extracted.key, { ...(options.scopes ? { scopes: options.scopes } : {}), ...(options.context ? { context: options.context } : {}) });
+  } catch (err) {
+    return { ok: false, response: errorResponse(err, options.requestId) };
+  }
+  if (result.valid) return { ok: true, auth: { apiKey: result.key, rateLimit: result.rateLimit }, headers: rateLimitHeaders(result.rateLimit) };
+  switch (result.code) {
+    case 'INSUFFICIENT_SCOPE':
+      return { ok: false, response: errorResponse(new InsufficientScopeError(result.requiredScopes ?? options.scopes ?? []), options.requestId) };
+    case 'RATE_LIMITED':
+      return {
+        ok: false,
+        response: errorResponse(
+          new RateLimitedError(result.rateLimit ?? { policy: 'api_key', limit: 0, remaining: 0, resetSeconds: 1, windowSeconds: 1 }),
+          options.requestId,
+        ),
+      };
+    default:
+      return { ok: false, response: unauthorizedResponse(true) };
+  }
+}

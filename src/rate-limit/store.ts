@@ -1,0 +1,64 @@
+/**
+ * The counters port: short-lived, expiring counters shared by everything that must be fast
+ * and, with several instances, shared across them (rate-limit windows, failure counters,
+ * lockouts, replay caches). Implementations: `storage/counters/memory.ts` (one process)
+ * and, for many instances, a Redis one. Every implementation passes
+ * `storage/conformance/counters.suite.ts`.
+ *
+ * Times are milliseconds since the epoch, taken from the injected clock; durations are
+ * milliseconds (`…Ms`).
+ */
+export interface CounterStore {
+  /**
+   * Rate-limit check: atomically, if the window's count plus `cost` would exceed `limit`,
+   * refuses without counting; otherwise adds `cost` and admits. A window's expiry is set in
+   * the same atomic step that creates it, so no counter outlives its window.
+   *
+   * - `fixed`: windows aligned to multiples of `windowMs` since the epoch; exact.
+   * - `sliding`: the sliding-window-counter approximation: the previous fixed window's count,
+   *   weighted by how much of it still overlaps the sliding window, plus the current one.
+   */
+  consume(request: ConsumeRequest): Promise<ConsumeResult>;
+  /**
+   * Adds `by` (default 1) to a counter that expires `windowMs` after its first increment
+   * (the TTL is set atomically when the counter is created). Returns the new count and
+   * when it resets. Used for failure counting (lockouts, throttles).
+   */
+  increment(key: string, windowMs: number, by?: number): Promise<{ count: number; resetAtMs: number }>;
+  /** The current value of a counter made by {@link increment}, or 0 if absent/expired. */
+  get(key: string): Promise<number>;
+  /**
+   * Atomically stores `key` for `ttlMs` if it is absent. Returns true if it was stored,
+   * false if it already existed (a replay). Used for one-time-use caches.
+   */
+  setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
+  /** Removes a key made by any method. */
+  delete(key: string): Promise<void>;
+  /** Resolves when the backend answers; rejects when it is unreachable. */
+  ping(): Promise<void>;
+  /** Releases timers and connections. */
+  close(): Promise<void>;
+}
+
+/** Arguments of {@link CounterStore.consume}. */
+export interface ConsumeRequest {
+  /** Namespaced key, e.g. `rl:api_key:key_01J…`. */
+  key: string;
+  /** Most units admitted per window (≥ 1). */
+  limit: number;
+  /** Window length in milliseconds. */
+  windowMs: number;
+  /** Units this request uses. Default 1. */
+  cost?: number;
+  /** Default `fixed`. */
+  algorithm?: 'fixed' | 'sliding';
+}
+
+/** Outcome of {@link CounterStore.consume}. */
+export interface ConsumeResult {
+  allowed: boolean;
+  /** Units left in the window after this request (0 when refused). */
+  remaining: number;
+  /** Milliseconds until the current window ends (≥ 1). */
+  resetMs: number;
+}

@@ -1,0 +1,2 @@
+/** The package version, reported in auth events and `/healthz`. */
+export const VERSION = '0.1.0';
