@@ -1,9 +1,23 @@
 import type { ApiKey, ApiKeyRecord } from './types.js';
 
-/** A cached verified key: the record and its precomputed public view. */
+/** A cached verified key: the record, its public view and its frozen audit-event parts. */
 export interface CachedKey {
   record: ApiKeyRecord;
   view: ApiKey;
+  /** `credential` of this key's events (frozen, so the audit log serialises it once). */
+  credential: Readonly<{ kind: 'api_key'; id: string; prefix: string }>;
+  /** `actor` of this key's verify events (frozen). */
+  actor: Readonly<{ type: 'api_key'; id: string }>;
+}
+
+/** Builds a cache entry (also used uncached when the cache is disabled). */
+export function makeCachedKey(record: ApiKeyRecord, view: ApiKey): CachedKey {
+  return {
+    record,
+    view,
+    credential: Object.freeze({ kind: 'api_key' as const, id: record.id, prefix: `${record.prefix}_${record.start}` }),
+    actor: Object.freeze({ type: 'api_key' as const, id: record.id }),
+  };
 }
 
 /**
@@ -28,7 +42,7 @@ export class VerifiedKeyCache {
       const oldest = this.byHash.keys().next();
       if (!oldest.done) this.deleteHash(oldest.value);
     }
-    const entry = { record, view };
+    const entry = makeCachedKey(record, view);
     this.byHash.set(record.hash, entry);
     this.hashById.set(record.id, record.hash);
     return entry;

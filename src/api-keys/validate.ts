@@ -47,7 +47,13 @@ export function validateOwnerId(ownerId: unknown): string | null {
 /** @throws {GatehouseError} `request.invalid` */
 export function validateMetadata(metadata: unknown): Record<string, unknown> {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw invalid('metadata must be a JSON object.');
-  const size = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(metadata), 'utf8');
+  } catch {
+    // JSON.stringify overflows the stack on deeply nested input, which is necessarily far over the limit.
+    size = Infinity;
+  }
   if (size > MAX_METADATA_BYTES) throw invalid(`metadata must serialise to at most ${MAX_METADATA_BYTES} bytes.`);
   return structuredClone(metadata as Record<string, unknown>);
 }

@@ -2,7 +2,7 @@ import { constantTimeEqual, hashSecret } from '../core/crypto/hash.js';
 import type { RateLimitState } from '../core/errors/gatehouse-error.js';
 import type { AuthEventInput, RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, freezeApiKey, toApiKey } from './context.js';
-import type { CachedKey } from './cache.js';
+import { makeCachedKey, type CachedKey } from './cache.js';
 import { parseApiKey } from './format.js';
 import type { ApiKey, ApiKeyVerifyCode } from './types.js';
 
@@ -58,8 +58,7 @@ export async function verifyApiKey(deps: ApiKeyDeps, presented: string, options:
     return { valid: false, code: 'NOT_FOUND' };
   }
 
-  const { record, view } = entry;
-  const credential = { kind: 'api_key' as const, id: record.id, prefix: `${record.prefix}_${record.start}` };
+  const { record, view, credential } = entry;
   const now = deps.clock.now();
   if (record.revokedAt !== null) {
     emitFailure(deps, context, 'revoked', credential);
@@ -94,7 +93,9 @@ export async function verifyApiKey(deps: ApiKeyDeps, presented: string, options:
   }
 
   deps.lastUsed.record(record.id, now);
-  deps.audit.emit(event(context, 'success', 'ok', 'info', credential, undefined, rateLimit));
+  const success = event(context, 'success', 'ok', 'info', credential, undefined, rateLimit);
+  success.actor = entry.actor;
+  deps.audit.emit(success);
   return { valid: true, key: view, rateLimit };
 }
 
@@ -110,7 +111,7 @@ async function lookup(deps: ApiKeyDeps, hash: string): Promise<CachedKey | undef
   const record = await store.findByHash(hash);
   if (!record) return undefined;
   const view = freezeApiKey(toApiKey(record));
-  return cache ? cache.set(record, view) : { record, view };
+  return cache ? cache.set(record, view) : makeCachedKey(record, view);
 }
 
 function emitFailure(

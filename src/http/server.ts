@@ -30,6 +30,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Bodies are JSON only; Fastify's default text/plain parser would turn a 415 into a 400.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onRequest', (request, reply, done) => {
     void reply.headers({ 'x-request-id': String(request.id), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     done();

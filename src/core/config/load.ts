@@ -51,7 +51,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<GatehouseC
     const path = firstError.path.replace(/^\//, '').split('/').join('.');
     const envVar = envVariables.find((v) => v.path.join('.') === path);
     const isSecret = envVar && 'secret' in envVar && envVar.secret;
-    const shown = isSecret || firstError.value === undefined ? '' : `; got ${JSON.stringify(firstError.value)}`;
+    // An unknown key may be a misspelled secret (`peper`), so its value is never echoed either.
+    const unknownKey = firstError.message.startsWith('Unexpected property');
+    const shown = isSecret || unknownKey || firstError.value === undefined ? '' : `; got ${JSON.stringify(firstError.value)}`;
     const where = envVar ? ` (env ${envVar.name})` : '';
     throw new ConfigError(`Invalid configuration: ${path || '(root)'}${where}: ${describeError(firstError.message, firstError.schema)}${shown}`);
   }

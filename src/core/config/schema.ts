@@ -12,7 +12,7 @@ const rateLimitSchema = Type.Object(
     windowSeconds: Type.Integer({
       minimum: 1,
       maximum: 86_400,
-      description: 'Window length, in seconds (fixed window, reset at the end of each window).',
+      description: 'Window length, in seconds. Fixed windows aligned to multiples of the length since the Unix epoch.',
       default: 60,
     }),
   },
@@ -99,7 +99,7 @@ export const configSchema = Type.Object(
               description: 'Keep verified key records in process memory. Revocation, rotation and updates invalidate entries at once; expiry is checked on every request.',
               default: true,
             }),
-            maxEntries: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Most key records kept in the verification cache (least recently used are dropped).', default: 100_000 }),
+            maxEntries: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Most key records kept in the verification cache; when full, the oldest inserted entry is dropped.', default: 100_000 }),
           },
           { additionalProperties: false, default: {} },
         ),

@@ -25,6 +25,7 @@ export function encodeBase62(bytes: Uint8Array, length: number): string {
  * @throws {RangeError} when the value is negative or does not fit in `length` characters
  */
 export function encodeBase62Integer(input: bigint | number, length: number): string {
+  if (typeof input === 'number' && Number.isSafeInteger(input) && input >= 0) return encodeSafeInteger(input, length);
   let value = BigInt(input);
   if (value < 0n) throw new RangeError('base62: negative value');
   const out: string[] = new Array<string>(length).fill('0');
@@ -44,4 +45,16 @@ export function isBase62(s: string): boolean {
     if (c >= 128 || DECODE[c] === -1) return false;
   }
   return true;
+}
+
+/** Number arithmetic for safe integers (checksums): no BigInt allocation on the verify path. */
+function encodeSafeInteger(input: number, length: number): string {
+  let value = input;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = BASE62_ALPHABET[value % 62]! + out;
+    value = Math.floor(value / 62);
+  }
+  if (value > 0) throw new RangeError(`base62: value does not fit in ${length} characters`);
+  return out;
 }

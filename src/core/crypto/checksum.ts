@@ -9,7 +9,7 @@ export const CHECKSUM_LENGTH = 6;
  * Not a security control: it lets verifiers and secret scanners reject mistyped or
  * look-alike keys without a storage lookup.
  *
- * @example checksumBase62('gk_live_abc') // '2vCq1Z' (6 chars)
+ * @example checksumBase62('gk_live_abc') // '3zrEUi' (6 chars)
  */
 export function checksumBase62(input: string): string {
   return encodeBase62Integer(crc32(input), CHECKSUM_LENGTH);

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Hashes a high-entropy secret (API key, refresh token, session id) for storage:
@@ -12,7 +12,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 export function hashSecret(secret: string, pepper: Buffer | undefined): string {
   return pepper
     ? createHmac('sha256', pepper).update(secret, 'utf8').digest('hex')
-    : createHash('sha256').update(secret, 'utf8').digest('hex');
+    : // One-shot crypto.hash (Node ≥ 20.12) is ~4× faster than createHash for short inputs.
+      hash('sha256', secret, 'hex');
 }
 
 /**

@@ -10,7 +10,8 @@ import { serializeApiKey, serializeRateLimit } from '../serialize.js';
 export function apiKeyRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypebox {
   return (app) => {
     const requireKey = apiKeyAuth({ verifier: gatehouse.apiKeys });
-    const admin = { preHandler: requireKey({ scopes: ['admin'] }) };
+    // Authenticate before validating input: unauthenticated callers never reach the validators.
+    const admin = { preValidation: requireKey({ scopes: ['admin'] }) };
 
     const managementContext = (request: FastifyRequest): RequestContext => ({
       ...fastifyRequestContext(request),
@@ -86,7 +87,7 @@ export function apiKeyRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypebox {
       serializeApiKey(await gatehouse.apiKeys.revoke(request.params.id, managementContext(request))),
     );
 
-    app.post('/v1/keys/verify', { preHandler: requireKey({ scopes: ['keys:verify'] }), schema: { body: VerifyKeyBody } }, async (request) => {
+    app.post('/v1/keys/verify', { preValidation: requireKey({ scopes: ['keys:verify'] }), schema: { body: VerifyKeyBody } }, async (request) => {
       const result = await gatehouse.apiKeys.verify(request.body.key, {
         ...(request.body.scopes ? { scopes: request.body.scopes } : {}),
         context: { http: fastifyRequestContext(request).http!, actor: { type: 'api_key', id: request.gatehouse!.apiKey.id } },
