@@ -32,7 +32,10 @@ export interface CounterStore {
    * false if it already existed (a replay). Used for one-time-use caches.
    */
   setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
-  /** Removes a key made by any method. */
+  /**
+   * Removes a counter made by {@link increment} or {@link setIfAbsent}. Rate-limit windows made by
+   * {@link consume} are not addressed by key; they expire with their window.
+   */
   delete(key: string): Promise<void>;
   /** Resolves when the backend answers; rejects when it is unreachable. */
   ping(): Promise<void>;

@@ -33,7 +33,7 @@ export function registerKeys(program: Command): void {
             ...(o.owner !== undefined ? { ownerId: o.owner } : {}),
             ...(o.metadata ? { metadata: o.metadata } : {}),
             ...(o.expiresIn !== undefined ? { expiresInSeconds: o.expiresIn } : {}),
-            ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}),
+            ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit || null } : {}), // commander turns the parser's null (`default`) into ''
           },
           cliContext,
         ),
@@ -88,7 +88,7 @@ export function registerKeys(program: Command): void {
         ...(o.name !== undefined ? { name: o.name } : {}),
         ...(o.scopes ? { scopes: o.scopes } : {}),
         ...(o.metadata ? { metadata: o.metadata } : {}),
-        ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}),
+        ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit || null } : {}), // commander turns the parser's null (`default`) into ''
         ...(o.expiresIn !== undefined ? { expiresInSeconds: o.expiresIn } : {}),
         ...(o.expiry === false ? { expiresAt: null } : {}),
       };

@@ -54,11 +54,6 @@ export const errorRegistry = {
     title: 'Unsupported Media Type',
     publicMessage: 'The request body must be application/json.',
   },
-  'request.method_not_allowed': {
-    status: 405,
-    title: 'Method Not Allowed',
-    publicMessage: 'This method is not allowed on this resource.',
-  },
   'route.not_found': {
     status: 404,
     title: 'Not Found',

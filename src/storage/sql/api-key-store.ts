@@ -186,7 +186,12 @@ export function createSqlApiKeyStore(database: SqlDatabase): ApiKeyStore {
     },
 
     pollExternalChanges() {
-      const version = database.dataVersion();
+      let version: number;
+      try {
+        version = database.dataVersion();
+      } catch (err) {
+        throw new GatehouseError('storage.unavailable', { detail: 'api_keys.pollExternalChanges failed', cause: err });
+      }
       if (version === lastDataVersion) return;
       lastDataVersion = version;
       for (const listener of listeners) listener('all');

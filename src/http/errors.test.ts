@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { GatehouseError, InsufficientScopeError, RateLimitedError } from '../core/errors/gatehouse-error.js';
+import { PROBLEM_TYPE_BASE, errorResponse, problemBody, toGatehouseError, unauthorizedResponse } from './errors.js';
+
+describe('problemBody', () => {
+  it('builds RFC 9457 fields with a per-code type URI', () => {
+    expect(problemBody('route.not_found', undefined, 'urn:gatehouse:request:r1')).toEqual({
+      type: 'https://gatehouse.dev/errors/route.not_found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No resource exists at this path.',
+      code: 'route.not_found',
+      instance: 'urn:gatehouse:request:r1',
+    });
+  });
+
+  it('omits instance when not given', () => {
+    const body = problemBody('request.unsupported_media_type');
+    expect(body.status).toBe(415);
+    expect(body.type).toBe(`${PROBLEM_TYPE_BASE}request.unsupported_media_type`);
+    expect('instance' in body).toBe(false);
+  });
+});
+
+describe('toGatehouseError', () => {
+  it.each([
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 'request.body_too_large', 413],
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'request.unsupported_media_type', 415],
+    ['FST_ERR_CTP_INVALID_JSON_BODY', 'request.malformed_body', 400],
+    ['FST_ERR_CTP_EMPTY_JSON_BODY', 'request.malformed_body', 400],
+  ])('maps framework code %s to %s', (frameworkCode, code, status) => {
+    const err = toGatehouseError(Object.assign(new Error('x'), { code: frameworkCode }));
+    expect(err.code).toBe(code);
+    expect(err.status).toBe(status);
+  });
+
+  it('maps a validation failure to request.invalid', () => {
+    expect(toGatehouseError({ validation: [{}], message: 'body/name must be string' }).code).toBe('request.invalid');
+  });
+
+  it('maps anything unknown to internal', () => {
+    expect(toGatehouseError(new Error('boom')).code).toBe('internal');
+    expect(toGatehouseError(undefined).code).toBe('internal');
+  });
+
+  it('passes a GatehouseError through unchanged', () => {
+    const err = new GatehouseError('api_key.conflict');
+    expect(toGatehouseError(err)).toBe(err);
+  });
+});
+
+describe('errorResponse', () => {
+  it('keeps 5xx bodies generic', () => {
+    const response = errorResponse(new Error('connect ECONNREFUSED 10.0.0.5:5432'), 'r1');
+    expect(response.status).toBe(500);
+    expect(response.body.code).toBe('internal');
+    expect(JSON.stringify(response.body)).not.toContain('ECONNREFUSED');
+  });
+
+  it('answers auth.verifier_unavailable with 503 and Retry-After', () => {
+    const response = errorResponse(new GatehouseError('auth.verifier_unavailable', { detail: 'remote verify: HTTP 500' }), 'r1');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(JSON.stringify(response.body)).not.toContain('HTTP 500');
+  });
+
+  it('answers auth.invalid_request with an RFC 6750 invalid_request challenge', () => {
+    const response = errorResponse(new GatehouseError('auth.invalid_request'), 'r1');
+    expect(response.status).toBe(400);
+    expect(response.headers['www-authenticate']).toContain('error="invalid_request"');
+  });
+
+  it('answers api_key.invalid with the single byte-identical 401', () => {
+    expect(errorResponse(new GatehouseError('api_key.invalid'), 'r1')).toEqual(unauthorizedResponse(true));
+    expect(unauthorizedResponse(true).body.code).toBe('api_key.invalid');
+    expect(unauthorizedResponse(false).headers['www-authenticate']).toBe('Bearer realm="gatehouse"');
+  });
+
+  it('answers insufficient scope with 403 and the scope', () => {
+    const response = errorResponse(new InsufficientScopeError(['a', 'b']), 'r1');
+    expect(response.status).toBe(403);
+    expect(response.headers['www-authenticate']).toContain('scope="a b"');
+    expect(response.body).toMatchObject({ code: 'auth.insufficient_scope', scope: 'a b' });
+  });
+
+  it('answers rate limiting with 429, Retry-After and RateLimit fields', () => {
+    const response = errorResponse(new RateLimitedError({ policy: 'api_key', limit: 5, remaining: 0, resetSeconds: 12, windowSeconds: 60 }), 'r1');
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toBe('12');
+    expect(response.headers.ratelimit).toBe('"api_key";r=0;t=12');
+    expect(response.body.code).toBe('rate_limit.exceeded');
+  });
+});
