@@ -8,8 +8,9 @@ import type { AuditLog } from './core/events.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import type { CounterStore } from './rate-limit/store.js';
 import { createMemoryCounterStore } from './storage/counters/memory.js';
+import { createRedisCounterStore } from './storage/counters/redis.js';
 import { createSqlApiKeyStore } from './storage/sql/api-key-store.js';
-import { openDatabase, type SqlDatabase } from './storage/sql/database.js';
+import { openDatabase, redactUrl, type SqlDatabase } from './storage/sql/database.js';
 
 /** Options of {@link createGatehouse}. */
 export interface CreateGatehouseOptions {
@@ -38,8 +39,10 @@ export interface Gatehouse {
   clock: Clock;
   /** Storage location, for start-up messages (no credentials). */
   storageLocation: string;
-  /** Checks every backing service; rejects naming the first that fails. */
-  ready(): Promise<{ storage: 'ok'; counters: 'ok' }>;
+  /** Counters backend, for start-up messages (no credentials). */
+  countersLocation: string;
+  /** Checks every backing service; never rejects. `ok` is true when all answer. */
+  ready(): Promise<{ ok: boolean; checks: { storage: 'ok' | 'unavailable'; counters: 'ok' | 'unavailable' } }>;
   /** Flushes pending writes and events, then closes connections. */
   close(): Promise<void>;
 }
@@ -63,10 +66,27 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
   const random = options.random ?? secureRandom;
   const logger = options.logger ?? silentLogger;
   const audit = options.audit ?? createAuditLog({ destination: config.audit.destination, clock });
-  const database: SqlDatabase = await openDatabase({ url: config.database.url, dataDir: config.dataDir });
-  const counters = options.counters ?? createMemoryCounterStore({ clock });
+  const database: SqlDatabase = await openDatabase({
+    url: config.database.url,
+    dataDir: config.dataDir,
+    poolSize: config.database.poolSize,
+    schema: config.database.schema,
+    connectTimeoutSeconds: config.database.connectTimeoutSeconds,
+    logger,
+  });
+  let counters: CounterStore;
+  try {
+    counters =
+      options.counters ??
+      (config.redis.url
+        ? await createRedisCounterStore({ url: config.redis.url, clock, keyPrefix: config.redis.keyPrefix, commandTimeoutMs: config.redis.commandTimeoutMs, logger })
+        : createMemoryCounterStore({ clock }));
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
   const apiKeys = createApiKeyService({
-    store: createSqlApiKeyStore(database),
+    store: createSqlApiKeyStore(database, { schema: config.database.schema }),
     counters,
     audit,
     clock,
@@ -81,10 +101,13 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
     audit,
     clock,
     storageLocation: database.location,
+    countersLocation: options.counters ? 'custom' : config.redis.url ? `Redis at ${redactUrl(config.redis.url)}` : 'in memory',
     async ready() {
-      await database.ping();
-      await counters.ping();
-      return { storage: 'ok', counters: 'ok' };
+      const [storage, countersCheck] = await Promise.all([
+        database.ping().then(() => 'ok' as const, () => 'unavailable' as const),
+        counters.ping().then(() => 'ok' as const, () => 'unavailable' as const),
+      ]);
+      return { ok: storage === 'ok' && countersCheck === 'ok', checks: { storage, counters: countersCheck } };
     },
     async close() {
       if (closed) return;

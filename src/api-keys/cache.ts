@@ -8,13 +8,16 @@ export interface CachedKey {
   credential: Readonly<{ kind: 'api_key'; id: string; prefix: string }>;
   /** `actor` of this key's verify events (frozen). */
   actor: Readonly<{ type: 'api_key'; id: string }>;
+  /** When the record was read from storage, epoch milliseconds. */
+  cachedAt: number;
 }
 
 /** Builds a cache entry (also used uncached when the cache is disabled). */
-export function makeCachedKey(record: ApiKeyRecord, view: ApiKey): CachedKey {
+export function makeCachedKey(record: ApiKeyRecord, view: ApiKey, cachedAt: number): CachedKey {
   return {
     record,
     view,
+    cachedAt,
     credential: Object.freeze({ kind: 'api_key' as const, id: record.id, prefix: `${record.prefix}_${record.start}` }),
     actor: Object.freeze({ type: 'api_key' as const, id: record.id }),
   };
@@ -24,25 +27,36 @@ export function makeCachedKey(record: ApiKeyRecord, view: ApiKey): CachedKey {
  * In-process cache of verified key records, keyed by the hash of the secret. Only keys
  * found in storage are cached (never misses). Entries are dropped at once by in-process
  * changes (revoke, rotate, update) and, through the store's change feed, by changes from
- * other processes. Expiry is checked on every verification, not cached. When full, the
- * oldest inserted entry is dropped.
+ * other processes. An entry older than `maxAgeMs` is read again, which bounds how long a
+ * change on another instance can go unseen if its notification is lost. Expiry is checked
+ * on every verification, not cached. When full, the oldest inserted entry is dropped.
  */
 export class VerifiedKeyCache {
   private readonly byHash = new Map<string, CachedKey>();
   private readonly hashById = new Map<string, string>();
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxAgeMs: number,
+  ) {}
 
-  get(hash: string): CachedKey | undefined {
-    return this.byHash.get(hash);
+  /** The entry for `hash` if present and younger than the maximum age at `now` (epoch ms). */
+  get(hash: string, now: number): CachedKey | undefined {
+    const entry = this.byHash.get(hash);
+    if (entry === undefined) return undefined;
+    if (now - entry.cachedAt >= this.maxAgeMs || now < entry.cachedAt) {
+      this.deleteHash(hash);
+      return undefined;
+    }
+    return entry;
   }
 
-  set(record: ApiKeyRecord, view: ApiKey): CachedKey {
+  set(record: ApiKeyRecord, view: ApiKey, now: number): CachedKey {
     if (this.byHash.size >= this.maxEntries) {
       const oldest = this.byHash.keys().next();
       if (!oldest.done) this.deleteHash(oldest.value);
     }
-    const entry = makeCachedKey(record, view);
+    const entry = makeCachedKey(record, view, now);
     this.byHash.set(record.hash, entry);
     this.hashById.set(record.id, record.hash);
     return entry;

@@ -55,7 +55,7 @@ export interface ApiKeyService {
  * const apiKeys = createApiKeyService({ store, counters, audit, clock: systemClock, random: secureRandom, config: config.apiKeys, logger });
  */
 export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyService {
-  const cache = options.config.cache.enabled ? new VerifiedKeyCache(options.config.cache.maxEntries) : undefined;
+  const cache = options.config.cache.enabled ? new VerifiedKeyCache(options.config.cache.maxEntries, options.config.cache.maxAgeSeconds * 1000) : undefined;
   const lastUsed = new LastUsedRecorder(options.store, options.config.lastUsedFlushSeconds, options.logger);
   const deps: ApiKeyDeps = {
     ...options,

@@ -106,12 +106,13 @@ function prefixList(deps: ApiKeyDeps): readonly string[] {
 async function lookup(deps: ApiKeyDeps, hash: string): Promise<CachedKey | undefined> {
   const { cache, store } = deps;
   store.pollExternalChanges();
-  const cached = cache?.get(hash);
+  const now = deps.clock.now();
+  const cached = cache?.get(hash, now);
   if (cached) return cached;
   const record = await store.findByHash(hash);
   if (!record) return undefined;
   const view = freezeApiKey(toApiKey(record));
-  return cache ? cache.set(record, view) : makeCachedKey(record, view);
+  return cache ? cache.set(record, view, now) : makeCachedKey(record, view, now);
 }
 
 function emitFailure(

@@ -37,7 +37,7 @@ export function registerStart(program: Command): void {
           );
         },
       });
-      process.stdout.write(`Gatehouse listening on ${server.url} (${server.gatehouse.storageLocation})\n`);
+      process.stdout.write(`Gatehouse listening on ${server.url} (storage: ${server.gatehouse.storageLocation}; counters: ${server.gatehouse.countersLocation})\n`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

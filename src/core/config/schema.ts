@@ -45,9 +45,26 @@ export const configSchema = Type.Object(
           Type.String({
             minLength: 1,
             description:
-              'Database location. Unset: SQLite at `<dataDir>/gatehouse.db`. `sqlite:<path>` or `sqlite::memory:` for another SQLite file or an in-memory database.',
+              'Database location. Unset: SQLite at `<dataDir>/gatehouse.db`. `sqlite:<path>` or `sqlite::memory:` for another SQLite file or an in-memory database; `postgres://user:password@host:5432/db` for PostgreSQL (many instances). Treated as a secret (never echoed); prefer `GATEHOUSE_DATABASE_URL_FILE` when it holds a password.',
           }),
         ),
+        poolSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'PostgreSQL: connections in this instance\'s pool (plus one for change notifications). Sum over instances must stay below the server\'s `max_connections`.', default: 10 }),
+        schema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', description: 'PostgreSQL: the schema Gatehouse\'s tables live in (created if missing).', default: 'public' }),
+        connectTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 120, description: 'PostgreSQL: how long, in seconds, a request waits for a connection before failing with 503.', default: 5 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    redis: Type.Object(
+      {
+        url: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'Redis for the counters (rate limits, lockouts, replay caches) shared by many instances, e.g. `redis://127.0.0.1:6379/0` or `rediss://…` for TLS. Unset: counters in process memory (one instance only). Treated as a secret.',
+          }),
+        ),
+        keyPrefix: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9:_.-]+$', description: 'Prefix of every Redis key Gatehouse writes, so several deployments can share one Redis.', default: 'gatehouse:' }),
+        commandTimeoutMs: Type.Integer({ minimum: 10, maximum: 60_000, description: 'Milliseconds a Redis command may take before the request fails closed with 503.', default: 1000 }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -100,6 +117,13 @@ export const configSchema = Type.Object(
               default: true,
             }),
             maxEntries: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Most key records kept in the verification cache; when full, the oldest inserted entry is dropped.', default: 100_000 }),
+            maxAgeSeconds: Type.Integer({
+              minimum: 1,
+              maximum: 3600,
+              description:
+                'Longest time, in seconds, a cached key record is trusted before it is read again. Bounds how long a revocation made on another instance can go unseen if its change notification is lost; notifications normally arrive within milliseconds.',
+              default: 1,
+            }),
           },
           { additionalProperties: false, default: {} },
         ),

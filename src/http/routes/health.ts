@@ -8,17 +8,14 @@ export function healthRoutes(gatehouse: Gatehouse): FastifyPluginAsync {
   return (app) => {
     app.get('/healthz', () => ({ status: 'ok', version: VERSION }));
     app.get('/readyz', async (request, reply) => {
-      try {
-        const checks = await gatehouse.ready();
-        return { status: 'ok', checks };
-      } catch (err) {
-        request.log.warn({ err, request_id: request.id }, 'readiness check failed');
-        return reply
-          .code(503)
-          .header('content-type', PROBLEM_CONTENT_TYPE)
-          .header('retry-after', '5')
-          .send({ ...problemBody('storage.unavailable', undefined, `urn:gatehouse:request:${request.id}`), status_detail: 'not ready' });
-      }
+      const { ok, checks } = await gatehouse.ready();
+      if (ok) return { status: 'ok', checks };
+      request.log.warn({ checks, request_id: request.id }, 'readiness check failed');
+      return reply
+        .code(503)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .header('retry-after', '5')
+        .send({ ...problemBody('storage.unavailable', undefined, `urn:gatehouse:request:${request.id}`), checks });
     });
     return Promise.resolve();
   };

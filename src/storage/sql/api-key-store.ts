@@ -71,10 +71,22 @@ async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
  * The SQL implementation of {@link ApiKeyStore} (Kysely). On SQLite, changes by another
  * process are detected through `PRAGMA data_version` in {@link ApiKeyStore.pollExternalChanges}.
  */
-export function createSqlApiKeyStore(database: SqlDatabase): ApiKeyStore {
+export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: string } = {}): ApiKeyStore {
   const { db } = database;
   const listeners = new Set<(ids: readonly string[] | 'all') => void>();
-  let lastDataVersion = database.dataVersion();
+  const dataVersion = database.dataVersion;
+  let lastDataVersion = dataVersion ? dataVersion() : 0;
+  const channel = `gatehouse_api_keys_${options.schema ?? 'public'}`;
+  let stopListening: (() => void) | undefined;
+  const emit = (ids: readonly string[] | 'all') => {
+    for (const listener of listeners) listener(ids);
+  };
+
+  /** PostgreSQL: tell every instance (including this one) that a key changed. */
+  const notify = async (id: string): Promise<void> => {
+    if (database.dialect !== 'postgres') return;
+    await sql`SELECT pg_notify(${channel}, ${id})`.execute(db);
+  };
 
   return {
     insert: (record) =>
@@ -123,12 +135,14 @@ export function createSqlApiKeyStore(database: SqlDatabase): ApiKeyStore {
           .where('revoked_at', 'is', null)
           .returningAll()
           .executeTakeFirst();
+        if (row) await notify(id);
         return row ? toRecord(row) : null;
       }),
 
     revoke: (id, now) =>
       guard('revoke', async () => {
-        await db.updateTable('api_keys').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+        const result = await db.updateTable('api_keys').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+        if (Number(result.numUpdatedRows) > 0) await notify(id);
         const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
         return row ? toRecord(row) : null;
       }),
@@ -151,6 +165,8 @@ export function createSqlApiKeyStore(database: SqlDatabase): ApiKeyStore {
             .executeTakeFirst();
           if (!updated) return null;
           await trx.insertInto('api_keys').values(toRow({ ...successor, rotatedFromId: oldId })).execute();
+          // Delivered at commit, so no instance hears of a rotation that rolled back.
+          if (database.dialect === 'postgres') await sql`SELECT pg_notify(${channel}, ${oldId})`.execute(trx);
           return toRecord(updated);
         }),
       ),
@@ -182,19 +198,29 @@ export function createSqlApiKeyStore(database: SqlDatabase): ApiKeyStore {
 
     onExternalChange(listener) {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (database.listen && !stopListening) {
+        stopListening = database.listen(channel, { message: (id) => emit([id]), reset: () => emit('all') });
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stopListening) {
+          stopListening();
+          stopListening = undefined;
+        }
+      };
     },
 
     pollExternalChanges() {
+      if (!dataVersion) return;
       let version: number;
       try {
-        version = database.dataVersion();
+        version = dataVersion();
       } catch (err) {
         throw new GatehouseError('storage.unavailable', { detail: 'api_keys.pollExternalChanges failed', cause: err });
       }
       if (version === lastDataVersion) return;
       lastDataVersion = version;
-      for (const listener of listeners) listener('all');
+      emit('all');
     },
   };
 }

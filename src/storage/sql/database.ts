@@ -1,22 +1,37 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import { ConfigError } from '../../core/errors/gatehouse-error.js';
+import type { Logger } from '../../core/logger.js';
+import { silentLogger } from '../../core/logger.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+
+/** Receives change notifications from other instances; `reset` means some may have been missed. */
+export interface ChangeListener {
+  message(payload: string): void;
+  reset(): void;
+}
 
 /** An open SQL database with its dialect. */
 export interface SqlDatabase {
   db: Kysely<Database>;
-  dialect: 'sqlite';
+  dialect: 'sqlite' | 'postgres';
   /** Human-readable location without credentials, for start-up messages. */
   location: string;
   /**
    * SQLite only: the connection's `PRAGMA data_version`, which changes when another
-   * connection (another process) commits. Cheap and synchronous.
+   * connection (another process) commits. Cheap and synchronous. Undefined on PostgreSQL.
    */
-  dataVersion(): number;
+  dataVersion?: () => number;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a dedicated connection that reconnects by
+   * itself; `reset` is called whenever the connection was lost (notifications may have been
+   * missed). Returns a function that stops listening. Undefined on SQLite.
+   */
+  listen?: (channel: string, listener: ChangeListener) => () => void;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -24,10 +39,23 @@ export interface SqlDatabase {
 
 /** Where the database is, as chosen by configuration. */
 export interface DatabaseLocation {
-  /** `GATEHOUSE_DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, or unset. */
+  /** `GATEHOUSE_DATABASE_URL`: `sqlite:<path>`, `sqlite::memory:`, `postgres://…`, or unset. */
   url?: string | undefined;
   /** Data directory for the default SQLite file. */
   dataDir: string;
+  /** PostgreSQL pool size. Default 10. */
+  poolSize?: number;
+  /** PostgreSQL schema. Default `public`. */
+  schema?: string;
+  /** PostgreSQL connection timeout, seconds. Default 5. */
+  connectTimeoutSeconds?: number;
+  /** Where pool and listener errors are reported. */
+  logger?: Logger;
+}
+
+/** True for a `postgres://` or `postgresql://` URL. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
 }
 
 /**
@@ -42,15 +70,22 @@ export function resolveSqlitePath(location: DatabaseLocation): string {
   if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
   if (url.startsWith('file:')) return url.slice('file:'.length);
   const scheme = url.split(':')[0] ?? '';
-  throw new ConfigError(`Invalid configuration: database.url (env GATEHOUSE_DATABASE_URL): unsupported scheme "${scheme}:"; allowed: sqlite:<path>, sqlite::memory:`);
+  throw new ConfigError(`Invalid configuration: database.url (env GATEHOUSE_DATABASE_URL): unsupported scheme "${scheme}:"; allowed: sqlite:<path>, sqlite::memory:, postgres://…`);
 }
 
 /**
  * Opens (creating if needed) the database and runs pending migrations.
- * SQLite runs in WAL mode with `synchronous=FULL` (a created key survives a crash or power
- * loss once its 201 is sent) and a 5 s busy timeout so the CLI can write while a server runs.
+ *
+ * - SQLite runs in WAL mode with `synchronous=FULL` (a created key survives a crash or power
+ *   loss once its 201 is sent) and a 5 s busy timeout so the CLI can write while a server runs.
+ * - PostgreSQL uses a `pg` pool; migrations run under a session advisory lock, so when several
+ *   instances start at once one migrates and the others wait.
  */
 export async function openDatabase(location: DatabaseLocation): Promise<SqlDatabase> {
+  return isPostgresUrl(location.url) ? openPostgres(location.url, location) : openSqlite(location);
+}
+
+async function openSqlite(location: DatabaseLocation): Promise<SqlDatabase> {
   const path = resolveSqlitePath(location);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
@@ -60,15 +95,20 @@ export async function openDatabase(location: DatabaseLocation): Promise<SqlDatab
   sqlite.pragma('foreign_keys = ON');
   const dataVersionStmt = sqlite.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   let closed = false;
   return {
     db,
     dialect: 'sqlite',
     location: path === ':memory:' ? 'SQLite (in memory)' : `SQLite at ${path}`,
     dataVersion: () => dataVersionStmt.get() as number,
-    async ping() {
-      if (closed) throw new Error('database closed');
+    ping() {
+      if (closed) return Promise.reject(new Error('database closed'));
       sqlite.prepare('SELECT 1').get();
       return Promise.resolve();
     },
@@ -77,6 +117,126 @@ export async function openDatabase(location: DatabaseLocation): Promise<SqlDatab
       closed = true;
       await db.destroy();
     },
+  };
+}
+
+/** `postgres://user:***@host:port/db`: the URL with any password removed. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
+async function openPostgres(url: string, location: DatabaseLocation): Promise<SqlDatabase> {
+  const logger = location.logger ?? silentLogger;
+  const schema = location.schema ?? 'public';
+  const connectionTimeoutMillis = (location.connectTimeoutSeconds ?? 5) * 1000;
+  const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis, options: `-c search_path=${schema}`, application_name: 'gatehouse' };
+  const pool = new pg.Pool({ ...clientConfig, max: location.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres pool client error'));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== 'public') await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+    const lockClient = await pool.connect();
+    try {
+      // One instance migrates at a time; the others wait here, then find nothing to do.
+      await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [`gatehouse_migrations:${schema}`]);
+      try {
+        await migrate(db);
+      } finally {
+        await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`gatehouse_migrations:${schema}`]);
+      }
+    } finally {
+      lockClient.release();
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  const listeners = new Set<() => void>();
+  let closed = false;
+  return {
+    db,
+    dialect: 'postgres',
+    location: `PostgreSQL at ${redactUrl(url)}${schema === 'public' ? '' : ` (schema ${schema})`}`,
+    listen(channel, listener) {
+      const stop = listenWithReconnect(clientConfig, channel, listener, logger);
+      listeners.add(stop);
+      return () => {
+        listeners.delete(stop);
+        stop();
+      };
+    },
+    async ping() {
+      await sql`SELECT 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const stop of listeners) stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** A LISTEN connection that reconnects with backoff (250 ms doubling to 5 s) and reports resets. */
+function listenWithReconnect(config: pg.ClientConfig, channel: string, listener: ChangeListener, logger: Logger): () => void {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let delay = 250;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client(config);
+    client = c;
+    const retry = () => {
+      if (stopped || client !== c) return;
+      client = undefined;
+      listener.reset();
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      c.end().catch(() => undefined);
+      timer = setTimeout(() => void connect(), delay);
+      timer.unref();
+      delay = Math.min(delay * 2, 5000);
+    };
+    c.on('error', (err) => {
+      logger.warn({ err: { message: err.message }, channel }, 'postgres change listener lost its connection; reconnecting');
+      retry();
+    });
+    c.on('end', retry);
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) listener.message(n.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      delay = 250;
+      // Anything changed while we were not listening is unknown: drop cached state.
+      listener.reset();
+    } catch {
+      retry();
+    }
+  };
+  void connect();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = undefined;
+    if (c) {
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      c.end().catch(() => undefined);
+    }
   };
 }
 

@@ -1,0 +1,152 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Clock } from '../../core/clock.js';
+import { GatehouseError } from '../../core/errors/gatehouse-error.js';
+import type { Logger } from '../../core/logger.js';
+import { silentLogger } from '../../core/logger.js';
+import type { ConsumeRequest, ConsumeResult, CounterStore } from '../../rate-limit/store.js';
+
+/** Options of {@link createRedisCounterStore}. */
+export interface RedisCounterStoreOptions {
+  /** `redis://[:password@]host:port[/db]` or `rediss://…`. */
+  url: string;
+  clock: Clock;
+  /** Prepended to every key. Default `gatehouse:`. */
+  keyPrefix?: string;
+  /** Milliseconds a command may take before it fails (fail closed). Default 1000. */
+  commandTimeoutMs?: number;
+  logger?: Logger;
+}
+
+// Every script sets a TTL on any key it creates (or finds without one) in the same atomic step.
+const CONSUME_FIXED = `
+local limit = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current + cost > limit then return {0, current} end
+local n = redis.call('INCRBY', KEYS[1], cost)
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return {1, n}`;
+
+const CONSUME_SLIDING = `
+local limit = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local used = math.floor(previous * tonumber(ARGV[4])) + current
+if used + cost > limit then return {0, used} end
+redis.call('INCRBY', KEYS[1], cost)
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return {1, used + cost}`;
+
+const INCREMENT = `
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {n, redis.call('PTTL', KEYS[1])}`;
+
+interface ScriptedRedis extends Redis {
+  ghConsumeFixed(key: string, limit: number, cost: number, ttlMs: number): Promise<[number, number]>;
+  ghConsumeSliding(current: string, previous: string, limit: number, cost: number, ttlMs: number, weight: string): Promise<[number, number]>;
+  ghIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+}
+
+/** Extra lifetime of a window key beyond its window, so clock skew between instances cannot expire it early. */
+const TTL_MARGIN_MS = 1000;
+
+/**
+ * The Redis implementation of the counters port, for many instances. Each check is one
+ * Lua script (atomic on the server); every key is namespaced by `keyPrefix` and carries a
+ * TTL from the moment it exists. Commands are never queued while Redis is unreachable: they
+ * fail at once (or after `commandTimeoutMs`) with `storage.unavailable`, so callers fail
+ * closed, and the client reconnects by itself with backoff.
+ *
+ * Windows are computed from the injected clock; instances should run NTP.
+ *
+ * @throws {GatehouseError} `storage.unavailable` from `connect` when Redis does not answer
+ */
+export async function createRedisCounterStore(options: RedisCounterStoreOptions): Promise<CounterStore> {
+  const { clock } = options;
+  const prefix = options.keyPrefix ?? 'gatehouse:';
+  const logger = options.logger ?? silentLogger;
+  const redisOptions: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+    connectTimeout: 2000,
+    lazyConnect: true,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), 2000),
+  };
+  const redis = new Redis(options.url, redisOptions) as ScriptedRedis;
+  let lastErrorLog = 0;
+  redis.on('error', (err: Error) => {
+    const now = clock.now();
+    if (now - lastErrorLog > 5000) {
+      lastErrorLog = now;
+      logger.warn({ err: { message: err.message } }, 'redis counters: connection error; reconnecting');
+    }
+  });
+  redis.defineCommand('ghConsumeFixed', { numberOfKeys: 1, lua: CONSUME_FIXED });
+  redis.defineCommand('ghConsumeSliding', { numberOfKeys: 2, lua: CONSUME_SLIDING });
+  redis.defineCommand('ghIncrement', { numberOfKeys: 1, lua: INCREMENT });
+
+  const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new GatehouseError('storage.unavailable', { detail: `counters.${operation} failed`, cause: err });
+    }
+  };
+
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new GatehouseError('storage.unavailable', { detail: 'counters: cannot connect to redis', cause: err });
+  }
+
+  async function consume(req: ConsumeRequest): Promise<ConsumeResult> {
+    const now = clock.now();
+    const cost = req.cost ?? 1;
+    const windowIndex = Math.floor(now / req.windowMs);
+    const windowEnd = (windowIndex + 1) * req.windowMs;
+    const resetMs = Math.max(1, windowEnd - now);
+    const key = `${prefix}${req.key}:${windowIndex}`;
+    if (req.algorithm === 'sliding') {
+      const weight = ((windowEnd - now) / req.windowMs).toFixed(6);
+      const [allowed, used] = await guard('consume', () =>
+        redis.ghConsumeSliding(key, `${prefix}${req.key}:${windowIndex - 1}`, req.limit, cost, resetMs + req.windowMs + TTL_MARGIN_MS, weight),
+      );
+      return allowed === 1 ? { allowed: true, remaining: Math.max(0, req.limit - used), resetMs } : { allowed: false, remaining: 0, resetMs };
+    }
+    const [allowed, count] = await guard('consume', () => redis.ghConsumeFixed(key, req.limit, cost, resetMs + TTL_MARGIN_MS));
+    return allowed === 1 ? { allowed: true, remaining: Math.max(0, req.limit - count), resetMs } : { allowed: false, remaining: 0, resetMs };
+  }
+
+  return {
+    consume,
+    async increment(key, windowMs, by = 1) {
+      const [count, ttl] = await guard('increment', () => redis.ghIncrement(prefix + key, by, windowMs));
+      return { count, resetAtMs: clock.now() + Math.max(0, ttl) };
+    },
+    async get(key) {
+      const value = await guard('get', () => redis.get(prefix + key));
+      return value === null ? 0 : Number(value);
+    },
+    async setIfAbsent(key, ttlMs) {
+      const result = await guard('setIfAbsent', () => redis.set(prefix + key, '1', 'PX', ttlMs, 'NX'));
+      return result === 'OK';
+    },
+    async delete(key) {
+      await guard('delete', () => redis.del(prefix + key));
+    },
+    async ping() {
+      await guard('ping', () => redis.ping());
+    },
+    async close() {
+      try {
+        await redis.quit();
+      } catch {
+        redis.disconnect();
+      }
+    },
+  };
+}
