@@ -7,7 +7,7 @@ interface SchemaNode {
   default?: unknown;
   properties?: Record<string, SchemaNode>;
   anyOf?: SchemaNode[];
-  const?: unknown;
+  const?: string | number | boolean;
   minimum?: number;
   maximum?: number;
   minLength?: number;
@@ -71,6 +71,6 @@ Example \`gatehouse.config.json\`:
 
 | setting | environment | type | default | meaning |
 |---|---|---|---|---|
-${rows(configSchema as unknown as SchemaNode).join('\n')}
+${rows(configSchema).join('\n')}
 `;
 }

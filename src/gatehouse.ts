@@ -72,6 +72,7 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
     poolSize: config.database.poolSize,
     schema: config.database.schema,
     connectTimeoutSeconds: config.database.connectTimeoutSeconds,
+    queryTimeoutSeconds: config.database.queryTimeoutSeconds,
     logger,
   });
   let counters: CounterStore;

@@ -33,6 +33,11 @@ export function makeCachedKey(record: ApiKeyRecord, view: ApiKey, cachedAt: numb
  */
 export class VerifiedKeyCache {
   private readonly byHash = new Map<string, CachedKey>();
+  /**
+   * Bumped by every invalidation. A lookup that started before an invalidation must not put
+   * what it read into the cache: the read may predate the change (a revocation racing a miss).
+   */
+  private invalidations = 0;
   private readonly hashById = new Map<string, string>();
 
   constructor(
@@ -51,7 +56,17 @@ export class VerifiedKeyCache {
     return entry;
   }
 
-  set(record: ApiKeyRecord, view: ApiKey, now: number): CachedKey {
+  /** The invalidation generation, to pass back to {@link set}. */
+  get generation(): number {
+    return this.invalidations;
+  }
+
+  /**
+   * Caches a record read from storage. When an invalidation happened since `generation` was
+   * taken (before the read), the entry is returned but not kept.
+   */
+  set(record: ApiKeyRecord, view: ApiKey, now: number, generation: number = this.invalidations): CachedKey {
+    if (generation !== this.invalidations) return makeCachedKey(record, view, now);
     if (this.byHash.size >= this.maxEntries) {
       const oldest = this.byHash.keys().next();
       if (!oldest.done) this.deleteHash(oldest.value);
@@ -63,11 +78,13 @@ export class VerifiedKeyCache {
   }
 
   deleteId(id: string): void {
+    this.invalidations++;
     const hash = this.hashById.get(id);
     if (hash !== undefined) this.deleteHash(hash);
   }
 
   clear(): void {
+    this.invalidations++;
     this.byHash.clear();
     this.hashById.clear();
   }

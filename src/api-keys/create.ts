@@ -43,8 +43,8 @@ export interface CreatedApiKey {
 export function buildKeyRecord(
   deps: ApiKeyDeps,
   attrs: Omit<ApiKeyRecord, 'id' | 'prefix' | 'start' | 'hash' | 'createdAt' | 'updatedAt' | 'revokedAt' | 'lastUsedAt' | 'rotatedToId'>,
+  now: number,
 ): { key: string; record: ApiKeyRecord } {
-  const now = deps.clock.now();
   const prefix = deps.config.prefixes[attrs.environment];
   const { key, start } = generateApiKey(prefix, deps.random);
   const record: ApiKeyRecord = {
@@ -75,8 +75,8 @@ export async function createApiKey(deps: ApiKeyDeps, input: CreateApiKeyInput, c
   if (environment !== 'live' && environment !== 'test') {
     throw new GatehouseError('request.invalid', { publicMessage: 'environment must be "live" or "test".' });
   }
-  const expiresAt =
-    input.expiresInSeconds === undefined ? null : deps.clock.now() + validateLifetimeSeconds(input.expiresInSeconds) * 1000;
+  const now = deps.clock.now();
+  const expiresAt = input.expiresInSeconds === undefined ? null : now + validateLifetimeSeconds(input.expiresInSeconds) * 1000;
   const { key, record } = buildKeyRecord(deps, {
     name: validateName(input.name),
     scopes: validateScopes(input.scopes ?? []),
@@ -86,7 +86,7 @@ export async function createApiKey(deps: ApiKeyDeps, input: CreateApiKeyInput, c
     expiresAt,
     rateLimit: validateRateLimit(input.rateLimit),
     rotatedFromId: null,
-  });
+  }, now);
   await deps.store.insert(record);
   deps.audit.emit({
     type: 'api_key.create',

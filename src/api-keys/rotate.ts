@@ -63,7 +63,7 @@ export async function rotateApiKey(deps: ApiKeyDeps, id: string, options: Rotate
     expiresAt: lifetimeMs === null ? null : now + lifetimeMs,
     rateLimit: old.rateLimit,
     rotatedFromId: old.id,
-  });
+  }, now);
   const updatedOld = await deps.store.rotate(old.id, record, now + grace * 1000, now);
   if (!updatedOld) {
     throw new GatehouseError('api_key.conflict', { detail: 'rotate: key revoked, expired or already rotated' });

@@ -54,7 +54,8 @@ export interface ApiKeyStore {
   claimOnce(name: string, now: number): Promise<boolean>;
   /**
    * Registers a listener for changes made by other writers (another process or instance),
-   * so in-process caches can drop stale entries. The listener gets the changed key ids, or
+   * so in-process caches can drop stale entries. Implementations may also report this
+   * process's own writes (PostgreSQL's NOTIFY reaches the writer too); that is harmless. The listener gets the changed key ids, or
    * `'all'` when the store cannot tell which. Returns an unsubscribe function.
    */
   onExternalChange(listener: (keyIds: readonly string[] | 'all') => void): () => void;

@@ -109,10 +109,11 @@ async function lookup(deps: ApiKeyDeps, hash: string): Promise<CachedKey | undef
   const now = deps.clock.now();
   const cached = cache?.get(hash, now);
   if (cached) return cached;
+  const generation = cache?.generation ?? 0;
   const record = await store.findByHash(hash);
   if (!record) return undefined;
   const view = freezeApiKey(toApiKey(record));
-  return cache ? cache.set(record, view, now) : makeCachedKey(record, view, now);
+  return cache ? cache.set(record, view, now, generation) : makeCachedKey(record, view, now);
 }
 
 function emitFailure(

@@ -25,7 +25,12 @@ export type HeaderReader = (name: string) => string | string[] | undefined;
 /** Outcome of {@link authenticateApiKey}: the identity and headers to add, or the response to send. */
 export type ApiKeyAuthOutcome =
   | { ok: true; auth: ApiKeyAuthResult; headers: Record<string, string> }
-  | { ok: false; response: HttpErrorResponse };
+  | {
+      ok: false;
+      response: HttpErrorResponse;
+      /** The verifier's failure behind a 5xx response, for the operational log (never sent). */
+      error?: unknown;
+    };
 
 /**
  * Where the key is: `Authorization: Bearer <key>` or `X-API-Key: <key>`.
@@ -67,7 +72,7 @@ export async function authenticateApiKey(
   try {
     result = await verifier.verify(extracted.key, { ...(options.scopes ? { scopes: options.scopes } : {}), ...(options.context ? { context: options.context } : {}) });
   } catch (err) {
-    return { ok: false, response: errorResponse(err, options.requestId) };
+    return { ok: false, response: errorResponse(err, options.requestId), error: err };
   }
   if (result.valid) return { ok: true, auth: { apiKey: result.key, rateLimit: result.rateLimit }, headers: rateLimitHeaders(result.rateLimit) };
   switch (result.code) {

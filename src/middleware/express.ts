@@ -17,6 +17,8 @@ declare module 'express-serve-static-core' {
 export interface ExpressApiKeyAuthOptions {
   /** `gatehouse.apiKeys` in process, or `createRemoteApiKeyVerifier(...)`. */
   verifier: ApiKeyVerifier;
+  /** Told of the failure behind every 503 (storage or verifier down), for your log. Never given a secret. */
+  onError?: (error: unknown, requestId: string) => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export function apiKeyAuth(options: ExpressApiKeyAuthOptions): (route?: { scopes
             next();
             return;
           }
+          if (outcome.response.status >= 500) options.onError?.(outcome.error, requestId);
           res.status(outcome.response.status).set(outcome.response.headers).send(JSON.stringify(outcome.response.body));
         },
         (err: unknown) => next(err),

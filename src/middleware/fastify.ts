@@ -57,6 +57,9 @@ export function apiKeyAuth(options: FastifyApiKeyAuthOptions): (route?: RouteAut
         void reply.headers(outcome.headers);
         return;
       }
+      if (outcome.response.status >= 500) {
+        request.log.error({ err: outcome.error, request_id: request.id, route: request.routeOptions.url }, 'api key verification failed');
+      }
       await reply.code(outcome.response.status).headers(outcome.response.headers).send(outcome.response.body);
     };
 }

@@ -51,6 +51,13 @@ export const configSchema = Type.Object(
         poolSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'PostgreSQL: connections in this instance\'s pool (plus one for change notifications). Sum over instances must stay below the server\'s `max_connections`.', default: 10 }),
         schema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', description: 'PostgreSQL: the schema Gatehouse\'s tables live in (created if missing).', default: 'public' }),
         connectTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 120, description: 'PostgreSQL: how long, in seconds, a request waits for a connection before failing with 503.', default: 5 }),
+        queryTimeoutSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 600,
+          description:
+            'PostgreSQL: how long, in seconds, a query may wait for its answer before the request fails with 503, so an unreachable server that does not close connections (a network partition, a frozen host) cannot hang requests.',
+          default: 5,
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

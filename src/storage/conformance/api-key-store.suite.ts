@@ -16,14 +16,15 @@ const HOUR = 3_600_000;
 
 /**
  * The behaviour every {@link ApiKeyStore} implementation must show, run unchanged against
- * each one (SQLite now, PostgreSQL later). The factory returns a fresh, empty store.
+ * each one (SQLite, PostgreSQL). The factory returns a fresh, empty store; `close` releases
+ * it and removes whatever it created (a PostgreSQL schema).
  *
  * @example
  * runApiKeyStoreConformance('sqlite', async () => { const db = await openDatabase(…); return { store: createSqlApiKeyStore(db), close: () => db.close() }; });
  */
 export function runApiKeyStoreConformance(name: string, factory: () => Promise<ApiKeyStoreFixture>): void {
   describe(`ApiKeyStore conformance: ${name}`, () => {
-    let fixture: ApiKeyStoreFixture;
+    let fixture: ApiKeyStoreFixture | undefined;
     let store: ApiKeyStore;
     let seq = 0;
     const idClock = createManualClock(T0);
@@ -62,12 +63,15 @@ export function runApiKeyStoreConformance(name: string, factory: () => Promise<A
     }
 
     beforeEach(async () => {
+      fixture = undefined;
       fixture = await factory();
       store = fixture.store;
     });
 
     afterEach(async () => {
-      await fixture.close();
+      // Not the previous test's fixture again when this test's factory failed.
+      await fixture?.close();
+      fixture = undefined;
     });
 
     describe('insert, findByHash, findById', () => {
@@ -335,13 +339,17 @@ export function runApiKeyStoreConformance(name: string, factory: () => Promise<A
     });
 
     describe('change feed', () => {
-      it('does not report the store’s own writes as external changes', async () => {
-        const calls: unknown[] = [];
+      it('reports nothing but `all` or the ids of keys that changed', async () => {
+        const calls: Array<readonly string[] | 'all'> = [];
         const unsubscribe = store.onExternalChange((ids) => calls.push(ids));
         const record = await inserted();
         await store.revoke(record.id, T0 + HOUR);
         store.pollExternalChanges();
-        expect(calls).toEqual([]);
+        // SQLite reports nothing here (its own writes do not change data_version; the SQLite
+        // runner checks that exactly). PostgreSQL may already have reported `'all'` (its
+        // listener connected) and, as its NOTIFY reaches every instance including this one,
+        // the revoked id: a harmless extra cache eviction.
+        for (const call of calls) if (call !== 'all') expect(call).toEqual([record.id]);
         unsubscribe();
       });
     });

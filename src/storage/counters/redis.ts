@@ -38,15 +38,37 @@ redis.call('INCRBY', KEYS[1], cost)
 if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return {1, used + cost}`;
 
+// Counters made by increment and setIfAbsent are hashes {c = count, e = expiry in epoch ms by
+// the injected clock}, like the memory store's entries: expiry follows the same clock as the
+// rate-limit windows (and a test's manual clock), not the Redis server's. The key's TTL is
+// only the clean-up: it outlives the logical expiry by a margin.
+// increment: ARGV = by, now, expiresAt (if created now), ttlMs (if created now).
 const INCREMENT = `
-local n = redis.call('INCRBY', KEYS[1], ARGV[1])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+local raw = redis.call('HGET', KEYS[1], 'e')
+if raw == false or tonumber(raw) <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'c', ARGV[1], 'e', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {tonumber(ARGV[1]), ARGV[3]}
+end
+local n = redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return {n, raw}`;
+
+// setIfAbsent: ARGV = now, expiresAt, ttlMs. Returns 1 if stored, 0 if a live entry exists.
+const SET_IF_ABSENT = `
+local raw = redis.call('HGET', KEYS[1], 'e')
+if raw ~= false and tonumber(raw) > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'c', '1', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
 
 interface ScriptedRedis extends Redis {
   ghConsumeFixed(key: string, limit: number, cost: number, ttlMs: number): Promise<[number, number]>;
   ghConsumeSliding(current: string, previous: string, limit: number, cost: number, ttlMs: number, weight: string): Promise<[number, number]>;
-  ghIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+  ghIncrement(key: string, by: number, now: number, expiresAt: number, ttlMs: number): Promise<[number, string]>;
+  ghSetIfAbsent(key: string, now: number, expiresAt: number, ttlMs: number): Promise<number>;
 }
 
 /** Extra lifetime of a window key beyond its window, so clock skew between instances cannot expire it early. */
@@ -59,7 +81,8 @@ const TTL_MARGIN_MS = 1000;
  * fail at once (or after `commandTimeoutMs`) with `storage.unavailable`, so callers fail
  * closed, and the client reconnects by itself with backoff.
  *
- * Windows are computed from the injected clock; instances should run NTP.
+ * Windows and counter expiries are computed from the injected clock (the key TTLs only clean
+ * up, a margin later); instances should run NTP.
  *
  * @throws {GatehouseError} `storage.unavailable` from `connect` when Redis does not answer
  */
@@ -87,6 +110,7 @@ export async function createRedisCounterStore(options: RedisCounterStoreOptions)
   redis.defineCommand('ghConsumeFixed', { numberOfKeys: 1, lua: CONSUME_FIXED });
   redis.defineCommand('ghConsumeSliding', { numberOfKeys: 2, lua: CONSUME_SLIDING });
   redis.defineCommand('ghIncrement', { numberOfKeys: 1, lua: INCREMENT });
+  redis.defineCommand('ghSetIfAbsent', { numberOfKeys: 1, lua: SET_IF_ABSENT });
 
   const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -124,16 +148,18 @@ export async function createRedisCounterStore(options: RedisCounterStoreOptions)
   return {
     consume,
     async increment(key, windowMs, by = 1) {
-      const [count, ttl] = await guard('increment', () => redis.ghIncrement(prefix + key, by, windowMs));
-      return { count, resetAtMs: clock.now() + Math.max(0, ttl) };
+      const now = clock.now();
+      const [count, expiresAt] = await guard('increment', () => redis.ghIncrement(prefix + key, by, now, now + windowMs, windowMs + TTL_MARGIN_MS));
+      return { count: Number(count), resetAtMs: Number(expiresAt) };
     },
     async get(key) {
-      const value = await guard('get', () => redis.get(prefix + key));
-      return value === null ? 0 : Number(value);
+      const [count, expiresAt] = await guard('get', () => redis.hmget(prefix + key, 'c', 'e'));
+      return !count || !expiresAt || Number(expiresAt) <= clock.now() ? 0 : Number(count);
     },
     async setIfAbsent(key, ttlMs) {
-      const result = await guard('setIfAbsent', () => redis.set(prefix + key, '1', 'PX', ttlMs, 'NX'));
-      return result === 'OK';
+      const now = clock.now();
+      const stored = await guard('setIfAbsent', () => redis.ghSetIfAbsent(prefix + key, now, now + ttlMs, ttlMs + TTL_MARGIN_MS));
+      return stored === 1;
     },
     async delete(key) {
       await guard('delete', () => redis.del(prefix + key));

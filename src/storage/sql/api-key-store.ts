@@ -1,9 +1,10 @@
-import { sql, type Selectable } from 'kysely';
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ApiKeyPatch, ApiKeyStore } from '../../api-keys/store.js';
 import type { ApiKeyEnvironment, ApiKeyRecord } from '../../api-keys/types.js';
 import { GatehouseError } from '../../core/errors/gatehouse-error.js';
 import type { SqlDatabase } from './database.js';
-import type { ApiKeysTable } from './schema.js';
+import type { ApiKeysTable, Database } from './schema.js';
 
 function toNumber(v: number | string | bigint | null): number | null {
   return v === null ? null : Number(v);
@@ -68,6 +69,16 @@ async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The NOTIFY channel of a schema's key changes. A channel name is an identifier of at most 63
+ * bytes (pg_notify refuses a longer one, LISTEN truncates it), and a schema name may itself be
+ * 63 characters long, so a long one is replaced by its hash.
+ */
+function changeChannel(schema: string): string {
+  const channel = `gatehouse_api_keys_${schema}`;
+  return channel.length <= 63 ? channel : `gatehouse_api_keys_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
+}
+
+/**
  * The SQL implementation of {@link ApiKeyStore} (Kysely). On SQLite, changes by another
  * process are detected through `PRAGMA data_version` in {@link ApiKeyStore.pollExternalChanges}.
  */
@@ -76,17 +87,25 @@ export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: 
   const listeners = new Set<(ids: readonly string[] | 'all') => void>();
   const dataVersion = database.dataVersion;
   let lastDataVersion = dataVersion ? dataVersion() : 0;
-  const channel = `gatehouse_api_keys_${options.schema ?? 'public'}`;
+  const channel = changeChannel(options.schema ?? 'public');
   let stopListening: (() => void) | undefined;
   const emit = (ids: readonly string[] | 'all') => {
     for (const listener of listeners) listener(ids);
   };
 
-  /** PostgreSQL: tell every instance (including this one) that a key changed. */
-  const notify = async (id: string): Promise<void> => {
+  /**
+   * PostgreSQL: tell every instance (including this one) that a key changed. Sent inside the
+   * writing transaction, so it is delivered exactly when the change commits: never for a write
+   * that rolled back, and never lost after one that committed (a retried revoke changes
+   * nothing and would not notify again).
+   */
+  const notify = async (executor: Kysely<Database>, id: string): Promise<void> => {
     if (database.dialect !== 'postgres') return;
-    await sql`SELECT pg_notify(${channel}, ${id})`.execute(db);
+    await sql`SELECT pg_notify(${channel}, ${id})`.execute(executor);
   };
+  /** Runs a write and its notification in one transaction (PostgreSQL only; SQLite needs none). */
+  const writeAndNotify = <T>(fn: (executor: Kysely<Database>) => Promise<T>): Promise<T> =>
+    database.dialect === 'postgres' ? db.transaction().execute(fn) : fn(db);
 
   return {
     insert: (record) =>
@@ -128,21 +147,26 @@ export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: 
           set.rate_limit_limit = patch.rateLimit?.limit ?? null;
           set.rate_limit_window_seconds = patch.rateLimit?.windowSeconds ?? null;
         }
-        const row = await db
-          .updateTable('api_keys')
-          .set(set)
-          .where('id', '=', id)
-          .where('revoked_at', 'is', null)
-          .returningAll()
-          .executeTakeFirst();
-        if (row) await notify(id);
+        const row = await writeAndNotify(async (trx) => {
+          const updated = await trx
+            .updateTable('api_keys')
+            .set(set)
+            .where('id', '=', id)
+            .where('revoked_at', 'is', null)
+            .returningAll()
+            .executeTakeFirst();
+          if (updated) await notify(trx, id);
+          return updated;
+        });
         return row ? toRecord(row) : null;
       }),
 
     revoke: (id, now) =>
       guard('revoke', async () => {
-        const result = await db.updateTable('api_keys').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-        if (Number(result.numUpdatedRows) > 0) await notify(id);
+        await writeAndNotify(async (trx) => {
+          const result = await trx.updateTable('api_keys').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+          if (Number(result.numUpdatedRows) > 0) await notify(trx, id);
+        });
         const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
         return row ? toRecord(row) : null;
       }),
@@ -166,7 +190,7 @@ export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: 
           if (!updated) return null;
           await trx.insertInto('api_keys').values(toRow({ ...successor, rotatedFromId: oldId })).execute();
           // Delivered at commit, so no instance hears of a rotation that rolled back.
-          if (database.dialect === 'postgres') await sql`SELECT pg_notify(${channel}, ${oldId})`.execute(trx);
+          await notify(trx, oldId);
           return toRecord(updated);
         }),
       ),

@@ -49,6 +49,8 @@ export interface DatabaseLocation {
   schema?: string;
   /** PostgreSQL connection timeout, seconds. Default 5. */
   connectTimeoutSeconds?: number;
+  /** PostgreSQL: longest wait for a query's answer (pool queries only), seconds. Default 5. */
+  queryTimeoutSeconds?: number;
   /** Where pool and listener errors are reported. */
   logger?: Logger;
 }
@@ -89,14 +91,23 @@ async function openSqlite(location: DatabaseLocation): Promise<SqlDatabase> {
   const path = resolveSqlitePath(location);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
+  // The busy timeout first: switching to WAL takes a lock another starting process may hold.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const dataVersionStmt = sqlite.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    await migrate(db);
+    // Kysely takes no migration lock on SQLite: hold the write lock so two processes starting
+    // on a new file do not both create the tables (the second waits, then finds nothing to do).
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      await migrate(db);
+      sqlite.exec('COMMIT');
+    } finally {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    }
   } catch (err) {
     await db.destroy();
     throw err;
@@ -136,24 +147,34 @@ async function openPostgres(url: string, location: DatabaseLocation): Promise<Sq
   const logger = location.logger ?? silentLogger;
   const schema = location.schema ?? 'public';
   const connectionTimeoutMillis = (location.connectTimeoutSeconds ?? 5) * 1000;
-  const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis, options: `-c search_path=${schema}`, application_name: 'gatehouse' };
-  const pool = new pg.Pool({ ...clientConfig, max: location.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis, options: `-c search_path=${schema}`, application_name: 'gatehouse', keepAlive: true };
+  // query_timeout: a server that stops answering without closing the connection (a network
+  // partition) would otherwise hang every request that needs it.
+  const pool = new pg.Pool({ ...clientConfig, query_timeout: (location.queryTimeoutSeconds ?? 5) * 1000, max: location.poolSize ?? 10, idleTimeoutMillis: 30_000 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres pool client error'));
+  // The pool listens for errors only on idle clients. A checked-out client whose connection
+  // drops (a query in flight, or an idle client handed out just before its socket's end was
+  // read) emits 'error' with no listener, which would crash the process. Its query fails
+  // anyway (storage.unavailable, logged with the request) and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== 'public') await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
-    const lockClient = await pool.connect();
+    // The lock is held on a connection of its own, not one of the pool's: the migrations need
+    // a pool connection, and with `poolSize: 1` they would wait forever for the lock's.
+    const lockClient = new pg.Client(clientConfig);
+    lockClient.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres migration lock connection error'));
+    await lockClient.connect();
     try {
       // One instance migrates at a time; the others wait here, then find nothing to do.
       await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [`gatehouse_migrations:${schema}`]);
-      try {
-        await migrate(db);
-      } finally {
-        await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`gatehouse_migrations:${schema}`]);
-      }
+      // Under the lock: concurrent `CREATE SCHEMA IF NOT EXISTS` can fail with a duplicate key.
+      if (schema !== 'public') await lockClient.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+      await migratePostgres(db, schema);
+      await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`gatehouse_migrations:${schema}`]);
     } finally {
-      lockClient.release();
+      // Ending the session also releases the lock if anything above failed.
+      await lockClient.end().catch(() => undefined);
     }
   } catch (err) {
     await db.destroy();
@@ -240,9 +261,47 @@ function listenWithReconnect(config: pg.ClientConfig, channel: string, listener:
   };
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
+/**
+ * SQLSTATEs (invalid_schema_name, undefined_table) that Kysely's migrator hits when another
+ * schema or table of the same database is dropped while it runs: it checks for its bookkeeping
+ * tables by introspecting every table of every schema, calling functions that look each one
+ * up again by name. Parallel test files each dropping their own schema do exactly that.
+ */
+const DROPPED_WHILE_INTROSPECTING = new Set(['3F000', '42P01']);
+
+/**
+ * {@link migrate} on PostgreSQL, retried (up to 10 times, briefly) when it failed only because
+ * something elsewhere in the database was dropped meanwhile. Safe: the caller holds the
+ * migration lock, and PostgreSQL runs the migrations in one transaction, so a failed attempt
+ * left nothing behind.
+ */
+async function migratePostgres(db: Kysely<Database>, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(db, schema);
+      return;
+    } catch (err) {
+      const code = (err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined)?.code;
+      if (attempt >= 10 || typeof code !== 'string' || !DROPPED_WHILE_INTROSPECTING.has(code)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+/**
+ * Runs pending migrations. On PostgreSQL `schema` names the schema of the bookkeeping tables:
+ * without it Kysely looks for them in every schema of the database, finds another schema's
+ * (a second Gatehouse, a test) and then fails on the missing ones in its own.
+ */
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'gatehouse_migrations', migrationLockTableName: 'gatehouse_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error('Database migration failed', { cause: error });
 }

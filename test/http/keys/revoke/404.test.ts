@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, PROBLEM_JSON, startTestServer, type TestServer } from '../../../helpers/server.js';
+
+describe('DELETE /v1/keys/:id → 404', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  for (const id of ['key_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'garbage']) {
+    it(id, async () => {
+      const res = await call(server, `/v1/keys/${id}`, { key: server.adminKey, method: 'DELETE' });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      expect(res.json.code).toBe('api_key.not_found');
+      expect(server.events.filter((e) => e.type === 'api_key.revoke')).toHaveLength(0);
+    });
+  }
+});
