@@ -48,7 +48,7 @@ export interface Gatehouse {
 }
 
 function isFullConfig(config: CreateGatehouseOptions['config']): config is Readonly<GatehouseConfig> {
-  return Object.isFrozen(config);
+  return typeof config === 'object' && Object.isFrozen(config);
 }
 
 /**

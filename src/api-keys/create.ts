@@ -98,7 +98,7 @@ export async function createApiKey(deps: ApiKeyDeps, input: CreateApiKeyInput, c
     credential: { kind: 'api_key', id: record.id, prefix: `${record.prefix}_${record.start}` },
     ...(context.source ? { source: context.source } : {}),
     ...(context.http ? { http: context.http } : {}),
-    details: { scopes: record.scopes, environment, owner_id: record.ownerId, expires_at: expiresAt },
+    details: { scopes: record.scopes, environment, owner_id: record.ownerId, expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() },
   });
   return { key, apiKey: toApiKey(record) };
 }

@@ -69,6 +69,15 @@ export async function rotateApiKey(deps: ApiKeyDeps, id: string, options: Rotate
     throw new GatehouseError('api_key.conflict', { detail: 'rotate: key revoked, expired or already rotated' });
   }
   deps.cache?.deleteId(old.id);
+  // The store copied the inherited attributes from the row it locked; report those.
+  const successor = {
+    ...record,
+    name: updatedOld.name,
+    ownerId: updatedOld.ownerId,
+    scopes: updatedOld.scopes,
+    metadata: updatedOld.metadata,
+    rateLimit: updatedOld.rateLimit,
+  };
   deps.audit.emit({
     type: 'api_key.rotate',
     outcome: 'success',
@@ -79,7 +88,7 @@ export async function rotateApiKey(deps: ApiKeyDeps, id: string, options: Rotate
     credential: { kind: 'api_key', id: record.id, prefix: `${record.prefix}_${record.start}` },
     ...(context.source ? { source: context.source } : {}),
     ...(context.http ? { http: context.http } : {}),
-    details: { previous_id: old.id, successor_id: record.id, grace_period_seconds: grace, previous_expires_at: updatedOld.expiresAt },
+    details: { previous_id: old.id, successor_id: record.id, grace_period_seconds: grace, previous_expires_at: updatedOld.expiresAt === null ? null : new Date(updatedOld.expiresAt).toISOString() },
   });
-  return { key, apiKey: toApiKey(record), previous: toApiKey(updatedOld) };
+  return { key, apiKey: toApiKey(successor), previous: toApiKey(updatedOld) };
 }

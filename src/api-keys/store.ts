@@ -41,8 +41,11 @@ export interface ApiKeyStore {
   /**
    * Rotation in one transaction: if `oldId` exists, is not revoked, has no successor and has
    * not expired at `now`, inserts `successor` (with `rotatedFromId = oldId`), sets the old key's
-   * `rotatedToId` and lowers its `expiresAt` to `oldExpiresAt` (never raises it). Returns the
-   * updated old key, or null when the old key was not eligible (nothing is written then).
+   * `rotatedToId` and lowers its `expiresAt` to `oldExpiresAt` (never raises it). The successor's
+   * name, owner, scopes, metadata, rate limit and environment are copied from the old row as
+   * locked by the transaction (overriding those in `successor`), so an update that commits
+   * while the rotation is being prepared is never lost. Returns the updated old key, or null
+   * when the old key was not eligible (nothing is written then).
    */
   rotate(oldId: string, successor: ApiKeyRecord, oldExpiresAt: number, now: number): Promise<ApiKeyRecord | null>;
   /** Records last-use times in one batch; a time never moves backwards. */

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { createAuditLog, createGatehouse, loadConfig, systemClock, type Gatehouse, type GatehouseConfig, type GatehouseConfigInput } from '../index.js';
 
 /** Options every command accepts. */
@@ -28,4 +29,12 @@ export async function withGatehouse<T>(globals: GlobalOptions, fn: (gatehouse: G
 }
 
 /** The context of a management action taken from the CLI, for auth events. */
-export const cliContext = { actor: { type: 'cli' as const, id: process.env.USER ?? 'unknown' } };
+export const cliContext = { actor: { type: 'cli' as const, id: osUser() } };
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

@@ -19,8 +19,19 @@ export function keyStatus(key: ApiKey, now: number): string {
 
 export function keyRows(keys: ApiKey[], now: number): string {
   return table(
-    ['ID', 'NAME', 'START', 'SCOPES', 'ENV', 'STATUS', 'EXPIRES', 'LAST USED'],
-    keys.map((k) => [k.id, k.name, `${k.prefix}_${k.start}…`, k.scopes.join(' ') || '-', k.environment, keyStatus(k, now), iso(k.expiresAt), iso(k.lastUsedAt)]),
+    ['ID', 'NAME', 'START', 'OWNER', 'SCOPES', 'ENV', 'STATUS', 'RATE LIMIT', 'EXPIRES', 'LAST USED'],
+    keys.map((k) => [
+      k.id,
+      k.name,
+      `${k.prefix}_${k.start}…`,
+      k.ownerId ?? '-',
+      k.scopes.join(' ') || '-',
+      k.environment,
+      keyStatus(k, now),
+      k.rateLimit ? `${k.rateLimit.limit}/${k.rateLimit.windowSeconds}s` : 'default',
+      iso(k.expiresAt),
+      iso(k.lastUsedAt),
+    ]),
   );
 }
 

@@ -48,7 +48,13 @@ export function createRemoteApiKeyVerifier(options: RemoteApiKeyVerifierOptions)
       }
       if (response.status !== 200) {
         await response.body?.cancel();
-        throw new GatehouseError('auth.verifier_unavailable', { detail: `remote verify: HTTP ${response.status}` });
+        const why =
+          response.status === 429
+            ? 'the verifier key itself is rate-limited: give it a higher rate_limit'
+            : response.status === 401 || response.status === 403
+              ? 'the verifier key is invalid or lacks the keys:verify scope'
+              : 'the server failed';
+        throw new GatehouseError('auth.verifier_unavailable', { detail: `remote verify: HTTP ${response.status}: ${why}` });
       }
       const body = (await response.json()) as VerifyResponse;
       if (body.valid) {

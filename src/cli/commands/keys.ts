@@ -52,11 +52,12 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { owner?: string; all?: boolean; limit: number; cursor?: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const page = await withGatehouse(globals, (g) =>
-        g.apiKeys.list({ limit: o.limit, ...(o.owner ? { ownerId: o.owner } : {}), ...(o.all ? { includeRevoked: true } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) }),
-      );
+      const [page, location] = await withGatehouse(globals, async (g) => [
+        await g.apiKeys.list({ limit: o.limit, ...(o.owner ? { ownerId: o.owner } : {}), ...(o.all ? { includeRevoked: true } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) }),
+        g.storageLocation,
+      ] as const);
       if (globals.json) return printJson({ items: page.items.map(serializeApiKey), next_cursor: page.nextCursor });
-      if (page.items.length === 0) return print('No keys.');
+      if (page.items.length === 0) return print(`No keys in ${location}.`);
       print(keyRows(page.items, Date.now()));
       if (page.nextCursor) print(`\nMore: gatehouse keys list --cursor ${page.nextCursor}`);
     });
@@ -120,8 +121,10 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (id: string, _o: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const before = Date.now();
       const key = await withGatehouse(globals, (g) => g.apiKeys.revoke(id, cliContext));
       if (globals.json) return printJson(serializeApiKey(key));
-      print(`Revoked ${key.id} (${key.name}) at ${new Date(key.revokedAt ?? Date.now()).toISOString()}`);
+      const at = new Date(key.revokedAt ?? before).toISOString();
+      print((key.revokedAt ?? before) < before ? `${key.id} (${key.name}) was already revoked at ${at}` : `Revoked ${key.id} (${key.name}) at ${at}`);
     });
 }

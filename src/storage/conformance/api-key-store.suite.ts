@@ -233,8 +233,23 @@ export function runApiKeyStoreConformance(name: string, factory: () => Promise<A
         const updatedOld = await store.rotate(old.id, successor, now + HOUR, now);
         expect(updatedOld).toEqual({ ...old, rotatedToId: successor.id, expiresAt: now + HOUR, updatedAt: now });
         expect(await store.findById(old.id)).toEqual(updatedOld);
-        expect(await store.findById(successor.id)).toEqual({ ...successor, rotatedFromId: old.id });
+        const inherited = { name: old.name, ownerId: old.ownerId, scopes: old.scopes, metadata: old.metadata, rateLimit: old.rateLimit, environment: old.environment };
+        expect(await store.findById(successor.id)).toEqual({ ...successor, ...inherited, rotatedFromId: old.id });
         expect((await store.findByHash(successor.hash))?.id).toBe(successor.id);
+      });
+
+      // Invariant: a rotation never resurrects what an update removed. The successor inherits the
+      // old key's attributes as committed when the rotation runs, not a copy read earlier.
+      it('gives the successor the attributes committed before the rotation, not the caller copy', async () => {
+        const old = await inserted({ scopes: ['admin', 'orders:read'], rateLimit: { limit: 5, windowSeconds: 60 } });
+        const staleCopy = makeRecord({ name: old.name, scopes: ['admin', 'orders:read'], rateLimit: { limit: 5, windowSeconds: 60 } });
+        await store.update(old.id, { scopes: ['orders:read'], rateLimit: null, name: 'renamed', metadata: { v: 2 } }, now - 1);
+        await store.rotate(old.id, staleCopy, now + HOUR, now);
+        const successor = await store.findById(staleCopy.id);
+        expect(successor?.scopes).toEqual(['orders:read']);
+        expect(successor?.rateLimit).toBeNull();
+        expect(successor?.name).toBe('renamed');
+        expect(successor?.metadata).toEqual({ v: 2 });
       });
 
       it('never extends an earlier expiry of the old key', async () => {

@@ -188,10 +188,21 @@ export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: 
             .returningAll()
             .executeTakeFirst();
           if (!updated) return null;
-          await trx.insertInto('api_keys').values(toRow({ ...successor, rotatedFromId: oldId })).execute();
+          // The UPDATE holds the row lock and returns the latest committed row, so the successor
+          // inherits what an update that committed just before us wrote, never a stale copy.
+          const locked = toRecord(updated);
+          const inherited = {
+            name: locked.name,
+            ownerId: locked.ownerId,
+            scopes: locked.scopes,
+            metadata: locked.metadata,
+            rateLimit: locked.rateLimit,
+            environment: locked.environment,
+          };
+          await trx.insertInto('api_keys').values(toRow({ ...successor, ...inherited, rotatedFromId: oldId })).execute();
           // Delivered at commit, so no instance hears of a rotation that rolled back.
           await notify(trx, oldId);
-          return toRecord(updated);
+          return locked;
         }),
       ),
 

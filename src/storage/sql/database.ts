@@ -178,7 +178,8 @@ async function openPostgres(url: string, location: DatabaseLocation): Promise<Sq
     }
   } catch (err) {
     await db.destroy();
-    throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot open PostgreSQL at ${redactUrl(url)}: ${reason.includes(url) ? 'connection failed' : reason}`, { cause: err });
   }
 
   const listeners = new Set<() => void>();
