@@ -65,7 +65,7 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandom;
   const logger = options.logger ?? silentLogger;
-  const audit = options.audit ?? createAuditLog({ destination: config.audit.destination, clock });
+  const audit = options.audit ?? createAuditLog({ destination: config.audit.destination, clock, logger });
   const database: SqlDatabase = await openDatabase({
     url: config.database.url,
     dataDir: config.dataDir,

@@ -2,6 +2,7 @@ import { GatehouseError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
 import { actorOf } from './create.js';
+import { ID_PATTERN } from './read.js';
 import type { ApiKey } from './types.js';
 
 /**
@@ -13,6 +14,7 @@ import type { ApiKey } from './types.js';
  * @example await gatehouse.apiKeys.revoke('key_01J…');
  */
 export async function revokeApiKey(deps: ApiKeyDeps, id: string, context: RequestContext = {}): Promise<ApiKey> {
+  if (!ID_PATTERN.test(id)) throw new GatehouseError('api_key.not_found');
   const now = deps.clock.now();
   const record = await deps.store.revoke(id, now);
   if (!record) throw new GatehouseError('api_key.not_found');

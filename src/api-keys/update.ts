@@ -2,6 +2,7 @@ import { GatehouseError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
 import { actorOf } from './create.js';
+import { ID_PATTERN } from './read.js';
 import type { ApiKeyPatch } from './store.js';
 import type { ApiKey, ApiKeyRateLimit } from './types.js';
 import { validateLifetimeSeconds, validateMetadata, validateName, validateRateLimit, validateScopes } from './validate.js';
@@ -22,14 +23,17 @@ export interface UpdateApiKeyInput {
 }
 
 /**
- * Changes a key's name, metadata, scopes, rate limit or expiry. Revoked keys cannot be
- * changed. Takes effect on the next verification. Emits `api_key.update`.
+ * Changes a key's name, metadata, scopes, rate limit or expiry. Takes effect on the next
+ * verification. Emits `api_key.update`. An update never brings a dead key back: revoked and
+ * expired keys cannot be changed at all, and a rotated key's expiry (set by the rotation to
+ * the end of its grace period) cannot be changed; its other fields can.
  *
- * @throws {GatehouseError} `api_key.not_found`; `api_key.conflict` for a revoked key;
- *   `request.invalid`; `storage.unavailable`
+ * @throws {GatehouseError} `api_key.not_found`; `api_key.conflict` for a revoked or expired
+ *   key, or for an expiry change of a rotated key; `request.invalid`; `storage.unavailable`
  * @example await gatehouse.apiKeys.update(id, { scopes: ['read'] });
  */
 export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateApiKeyInput, context: RequestContext = {}): Promise<ApiKey> {
+  if (!ID_PATTERN.test(id)) throw new GatehouseError('api_key.not_found');
   const now = deps.clock.now();
   const patch: ApiKeyPatch = {};
   if (input.name !== undefined) patch.name = validateName(input.name);
@@ -46,11 +50,23 @@ export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateAp
     }
     patch.expiresAt = input.expiresAt;
   }
+  // Checked on the key as read just before the write. The store's update is conditional on
+  // the key not being revoked only, so a rotation committing between this read and the write
+  // could still see its grace-period expiry overwritten (a narrow race; closing it needs a
+  // conditional update in the store).
+  const existing = await deps.store.findById(id);
+  if (!existing) throw new GatehouseError('api_key.not_found');
+  if (existing.revokedAt !== null) throw new GatehouseError('api_key.conflict', { detail: 'update: key revoked' });
+  if (existing.expiresAt !== null && now >= existing.expiresAt) throw new GatehouseError('api_key.conflict', { detail: 'update: key expired' });
+  if (existing.rotatedToId !== null && patch.expiresAt !== undefined) {
+    throw new GatehouseError('api_key.conflict', { detail: 'update: the expiry of a rotated key is fixed by its rotation' });
+  }
   const updated = await deps.store.update(id, patch, now);
   deps.cache?.deleteId(id);
   if (!updated) {
-    const existing = await deps.store.findById(id);
-    throw existing ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked' }) : new GatehouseError('api_key.not_found');
+    // Revoked (or deleted) since it was read.
+    const current = await deps.store.findById(id);
+    throw current ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked' }) : new GatehouseError('api_key.not_found');
   }
   deps.audit.emit({
     type: 'api_key.update',

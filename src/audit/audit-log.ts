@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { AuditLog, AuthEvent, AuthEventInput } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
 import { VERSION } from '../version.js';
 import { LineWriter } from './line-writer.js';
 import { serializeEvent } from './serialize.js';
@@ -14,6 +15,11 @@ export interface AuditLogOptions {
   clock: Clock;
   /** Instance name in `service.instance`. Default: a random per-process id. */
   instance?: string;
+  /**
+   * Operational logger, told when the destination fails and when events are dropped (the
+   * first at once, then at most one warning per 10 s with the running count). Default: silent.
+   */
+  logger?: Logger;
 }
 
 function makeEventIds(): () => string {
@@ -29,10 +35,10 @@ function makeEventIds(): () => string {
  * as a second guard.
  *
  * @example
- * const audit = createAuditLog({ destination: '/var/log/gatehouse/events.jsonl', clock: systemClock });
+ * const audit = createAuditLog({ destination: '/var/log/gatehouse/events.jsonl', clock: systemClock, logger });
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const writer = LineWriter.open(options.destination);
+  const writer = LineWriter.open(options.destination, { clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
   return buildAuditLog(options, (event) => writer.write(serializeEvent(event)), () => writer.close());
 }
 

@@ -102,6 +102,10 @@ export function toGatehouseError(err: unknown): GatehouseError {
       return new GatehouseError('request.body_too_large', { cause: err });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatehouseError('request.unsupported_media_type', { cause: err });
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Their messages quote the URL, whose query may carry a key: never pass them on.
+      return new GatehouseError('request.invalid', { publicMessage: 'The request URL is not valid.', cause: err });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new GatehouseError('request.malformed_body', { cause: err });

@@ -1,10 +1,13 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Gatehouse } from '../gatehouse.js';
 import { requestIdFrom } from '../middleware/request-id.js';
 import { errorResponse, PROBLEM_CONTENT_TYPE, problemBody } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { healthRoutes } from './routes/health.js';
+
+/** Headers on every response. */
+const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 
 /** Options of {@link buildServer}. */
 export interface BuildServerOptions {
@@ -20,21 +23,53 @@ export interface BuildServerOptions {
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { gatehouse } = options;
   const { server } = gatehouse.config;
+  const requestTimeoutMs = server.requestTimeoutSeconds * 1000;
+  const connectionTimeoutMs = server.connectionTimeoutSeconds * 1000;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: server.bodyLimitBytes,
+    // The whole request (headers and body) must arrive within this time, or Node answers 408
+    // and closes the connection: a client trickling a body cannot hold a connection forever.
+    requestTimeout: requestTimeoutMs,
+    // Node's socket inactivity timeout (`server.timeout`), in force while a request is read and
+    // handled. Between requests Node uses `keepAliveTimeout` instead; it stays below this one
+    // (Fastify's 72 s unless the connection timeout is shorter), so no idle socket outlives it.
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: Math.min(72_000, connectionTimeoutMs - 1000),
+    http: {
+      // Node swaps the two limits when headersTimeout (default 60 s) exceeds requestTimeout, so
+      // a shorter request timeout would silently become 60 s for the body.
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      // Node checks these timeouts every 30 s by default, which would let a slow client keep
+      // its connection up to 30 s past the limit.
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
     trustProxy: server.trustProxy,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // A URL Fastify cannot decode (or a path parameter over its length limit) is answered here,
+    // before any hook runs: answer problem+json like every other error, never echoing the URL
+    // (its query may hold a key).
+    frameworkErrors: (err, request, genericReply) => {
+      const reply = genericReply as FastifyReply;
+      const response = errorResponse(err, String(request.id));
+      if (response.status >= 500) request.log.error({ err: { code: err.code }, request_id: request.id }, 'request failed');
+      void reply
+        .code(response.status)
+        .headers({ ...SECURITY_HEADERS, 'x-request-id': String(request.id) })
+        .headers(response.headers)
+        .send(response.body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.maxConnections = server.maxConnections;
 
   // Bodies are JSON only; Fastify's default text/plain parser would turn a 415 into a 400.
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers({ 'x-request-id': String(request.id), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    void reply.headers({ ...SECURITY_HEADERS, 'x-request-id': String(request.id) });
     done();
   });
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { VerifyApiKeyOptions, VerifyApiKeyResult } from '../api-keys/verify.js';
 import type { ApiKey } from '../api-keys/types.js';
 import type { RateLimitState } from '../core/errors/gatehouse-error.js';
@@ -21,6 +22,24 @@ export interface ApiKeyAuthResult {
 
 /** Reads one request header (lower-case name); arrays for repeated headers. */
 export type HeaderReader = (name: string) => string | string[] | undefined;
+
+/** The credential headers, which must each appear at most once. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
+
+/**
+ * A {@link HeaderReader} over a Node request that sees repeated credential headers. Node's
+ * `headers` keeps only the first `Authorization` and joins repeated `X-API-Key` values with
+ * commas, so two credentials would pass as one; `headersDistinct` (Node ≥ 18.3) keeps every
+ * value, and a repeat arrives as an array (refused by {@link extractApiKey}).
+ */
+export function nodeHeaderReader(req: Pick<IncomingMessage, 'headers'> & { headersDistinct?: IncomingMessage['headersDistinct'] }): HeaderReader {
+  return (name) => {
+    if (!CREDENTIAL_HEADERS.has(name) || req.headersDistinct === undefined) return req.headers[name];
+    const values = req.headersDistinct[name];
+    if (values === undefined) return undefined;
+    return values.length === 1 ? values[0] : values;
+  };
+}
 
 /** Outcome of {@link authenticateApiKey}: the identity and headers to add, or the response to send. */
 export type ApiKeyAuthOutcome =

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RequestContext } from '../core/events.js';
-import { authenticateApiKey, type ApiKeyAuthResult, type ApiKeyVerifier } from './api-key-auth.js';
+import { authenticateApiKey, nodeHeaderReader, type ApiKeyAuthResult, type ApiKeyVerifier } from './api-key-auth.js';
 import { requestIdFrom } from './request-id.js';
 
 export type { ApiKeyVerifier, ApiKeyAuthResult } from './api-key-auth.js';
@@ -25,7 +25,7 @@ export interface ExpressApiKeyAuthOptions {
  * Protects Express routes with API keys. Returns a factory of middleware, one per scope set.
  * On success `req.gatehouse.apiKey` holds the verified key and the response carries the
  * `RateLimit` fields; on failure it answers 401/403/429/400/503 (RFC 6750, RFC 9457) and
- * does not call `next`.
+ * does not call `next`. A repeated `Authorization` or `X-API-Key` header is refused with 400.
  *
  * @example
  * import { apiKeyAuth } from 'gatehouse/middleware/express';
@@ -41,7 +41,7 @@ export function apiKeyAuth(options: ExpressApiKeyAuthOptions): (route?: { scopes
         source: { ...(req.ip ? { ip: req.ip } : {}), ...(ua ? { user_agent: ua.slice(0, 512) } : {}) },
         http: { method: req.method, route: (req.baseUrl ?? '') + (req.route ? String((req.route as { path: unknown }).path) : req.path), request_id: requestId },
       };
-      authenticateApiKey(options.verifier, (name) => req.headers[name], {
+      authenticateApiKey(options.verifier, nodeHeaderReader(req), {
         ...(route.scopes ? { scopes: route.scopes } : {}),
         context,
         requestId,

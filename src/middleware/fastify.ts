@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { RequestContext } from '../core/events.js';
-import { authenticateApiKey, type ApiKeyAuthResult, type ApiKeyVerifier } from './api-key-auth.js';
+import { authenticateApiKey, nodeHeaderReader, type ApiKeyAuthResult, type ApiKeyVerifier } from './api-key-auth.js';
 
 export type { ApiKeyVerifier, ApiKeyAuthResult } from './api-key-auth.js';
 export { createRemoteApiKeyVerifier, type RemoteApiKeyVerifierOptions } from './remote-verifier.js';
@@ -34,20 +34,22 @@ export function fastifyRequestContext(request: FastifyRequest): RequestContext {
 }
 
 /**
- * Protects Fastify routes with API keys. Returns a factory of `preHandler` hooks, one per
- * route and scope set. On success `request.gatehouse.apiKey` holds the verified key and the
- * reply carries the `RateLimit` fields; on failure the hook answers 401/403/429/400/503 as
- * RFC 6750 and RFC 9457 describe, and the route never runs.
+ * Protects Fastify routes with API keys. Returns a factory of hooks, one per route and scope
+ * set, for `onRequest` (recommended on routes with a body: an unauthenticated caller is
+ * answered before its body is read) or `preHandler`. On success `request.gatehouse.apiKey`
+ * holds the verified key and the reply carries the `RateLimit` fields; on failure the hook
+ * answers 401/403/429/400/503 as RFC 6750 and RFC 9457 describe, and the route never runs.
+ * A repeated `Authorization` or `X-API-Key` header is refused with 400.
  *
  * @example
  * import { apiKeyAuth } from 'gatehouse/middleware/fastify';
  * const requireKey = apiKeyAuth({ verifier: gatehouse.apiKeys });
- * app.get('/orders', { preHandler: requireKey({ scopes: ['orders:read'] }) }, (req) => ({ owner: req.gatehouse?.apiKey.ownerId }));
+ * app.get('/orders', { onRequest: requireKey({ scopes: ['orders:read'] }) }, (req) => ({ owner: req.gatehouse?.apiKey.ownerId }));
  */
 export function apiKeyAuth(options: FastifyApiKeyAuthOptions): (route?: RouteAuthOptions) => preHandlerAsyncHookHandler {
   return (route = {}) =>
     async function gatehouseApiKeyAuth(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const outcome = await authenticateApiKey(options.verifier, (name) => request.headers[name], {
+      const outcome = await authenticateApiKey(options.verifier, nodeHeaderReader(request.raw), {
         ...(route.scopes ? { scopes: route.scopes } : {}),
         context: fastifyRequestContext(request),
         requestId: String(request.id),

@@ -82,7 +82,7 @@ describe('gatehouse keys', () => {
       expect(r.stdout).not.toMatch(RAW_KEY);
       expect(r.stdout).not.toContain(hashSecret(key, undefined));
     }
-    expect(listTable.stdout).toMatch(/^ID\s+NAME\s+START\s+SCOPES/);
+    expect(listTable.stdout).toMatch(/^ID\s+NAME\s+START\s+OWNER\s+SCOPES/);
     expect(listTable.stdout).toContain(id);
     expect(listTable.stdout).toContain('worker');
     expect(listTable.stdout).toContain(key.slice(0, 16));
@@ -118,7 +118,8 @@ describe('gatehouse keys', () => {
     expect(revoked.revoked_at).not.toBeNull();
     const revokedAgain = await cli('revoke', third.id);
     expect(revokedAgain.code).toBe(0);
-    expect(revokedAgain.stdout).toContain(`Revoked ${third.id}`);
+    // A second revocation changes nothing and says so.
+    expect(revokedAgain.stdout).toContain(`${third.id} (${third.name}) was already revoked at ${revoked.revoked_at}`);
     const afterRevoke = json(await cli('list', '--json')).items.map((k: { id: string }) => k.id);
     expect(afterRevoke).not.toContain(third.id);
     const withRevoked = json(await cli('list', '--all', '--json')).items.map((k: { id: string }) => k.id);

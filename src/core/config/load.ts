@@ -53,13 +53,28 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<GatehouseC
     const isSecret = envVar && 'secret' in envVar && envVar.secret;
     // An unknown key may be a misspelled secret (`peper`), so its value is never echoed either.
     const unknownKey = firstError.message.startsWith('Unexpected property');
-    const shown = isSecret || unknownKey || firstError.value === undefined ? '' : `; got ${JSON.stringify(firstError.value)}`;
+    const shown = isSecret || unknownKey || !isEchoable(path, firstError.value) ? '' : `; got ${JSON.stringify(firstError.value)}`;
     const where = envVar ? ` (env ${envVar.name})` : '';
     throw new ConfigError(`Invalid configuration: ${path || '(root)'}${where}: ${describeError(firstError.message, firstError.schema)}${shown}`);
   }
   const config = candidate as GatehouseConfig;
   config.dataDir = resolve(cwd, config.dataDir);
   return deepFreeze(config);
+}
+
+/** Sections whose settings are, or may embed, credentials (connection URLs, the pepper). */
+const SECRET_SECTIONS = new Set(['database', 'redis', 'apiKeys']);
+
+/**
+ * Whether a rejected value may be quoted in an error: numbers and booleans, and strings that
+ * are neither under a section holding credentials nor shaped like a URL or `user@host`
+ * (a connection string put in the wrong place). Nothing else: objects, arrays and null
+ * may contain any of those.
+ */
+function isEchoable(path: string, value: unknown): boolean {
+  if (typeof value === 'number' || typeof value === 'boolean') return true;
+  if (typeof value !== 'string') return false;
+  return !SECRET_SECTIONS.has(path.split('.')[0] ?? '') && !value.includes('://') && !value.includes('@');
 }
 
 function describeError(message: string, schema: unknown): string {
@@ -81,15 +96,23 @@ function readConfigFile(configPath: string | undefined, cwd: string): Record<str
     return undefined;
   }
   let parsed: unknown;
+  const text = readFileSync(path, 'utf8');
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`Invalid configuration: config file ${path} is not valid JSON (${(err as Error).message})`);
+    // V8's message may quote the text around the mistake, which can be a secret: give only where it is.
+    const position = /at position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ConfigError(`Invalid configuration: config file ${path} is not valid JSON${position === undefined ? '' : ` (${lineAndColumn(text, Number(position))})`}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`Invalid configuration: config file ${path} must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return `line ${before.length}, column ${(before[before.length - 1]?.length ?? 0) + 1}`;
 }
 
 function readEnv(env: Readonly<Record<string, string | undefined>>, cwd: string): Record<string, unknown> {
@@ -116,7 +139,7 @@ function coerce(variable: EnvVariable, raw: string): unknown {
   switch (variable.type) {
     case 'integer': {
       if (!/^-?\d+$/.test(raw.trim())) {
-        throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected integer; got ${JSON.stringify(raw)}`);
+        throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected integer${shownRaw(variable, raw)}`);
       }
       return Number(raw.trim());
     }
@@ -124,11 +147,15 @@ function coerce(variable: EnvVariable, raw: string): unknown {
       const v = raw.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) return true;
       if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected one of true, false, 1, 0, yes, no, on, off; got ${JSON.stringify(raw)}`);
+      throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected one of true, false, 1, 0, yes, no, on, off${shownRaw(variable, raw)}`);
     }
     default:
       return raw;
   }
+}
+
+function shownRaw(variable: EnvVariable, raw: string): string {
+  return variable.secret || !isEchoable(variable.path.join('.'), raw) ? '' : `; got ${JSON.stringify(raw)}`;
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

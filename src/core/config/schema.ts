@@ -35,6 +35,26 @@ export const configSchema = Type.Object(
           default: false,
         }),
         bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 10_485_760, description: 'Largest accepted request body, in bytes; larger bodies get 413.', default: 65_536 }),
+        requestTimeoutSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          description:
+            'Longest time, in seconds, a client may take to send one whole request (headers and body); a slower one gets 408 and its connection is closed, so slow-body clients cannot hold connections forever.',
+          default: 30,
+        }),
+        connectionTimeoutSeconds: Type.Integer({
+          minimum: 2,
+          maximum: 3600,
+          description:
+            'Idle socket timeout, in seconds: a connection on which nothing is sent or received for this long is closed, also while its request is being handled. Idle keep-alive connections between requests are closed after 72 s, or 1 s before this timeout if it is shorter.',
+          default: 75,
+        }),
+        maxConnections: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Most simultaneous client connections; further connections are refused (closed at once) until one ends.',
+          default: 10_000,
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -66,6 +86,7 @@ export const configSchema = Type.Object(
         url: Type.Optional(
           Type.String({
             minLength: 1,
+            pattern: '^rediss?://',
             description:
               'Redis for the counters (rate limits, lockouts, replay caches) shared by many instances, e.g. `redis://127.0.0.1:6379/0` or `rediss://…` for TLS. Unset: counters in process memory (one instance only). Treated as a secret.',
           }),

@@ -10,8 +10,9 @@ import { serializeApiKey, serializeRateLimit } from '../serialize.js';
 export function apiKeyRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypebox {
   return (app) => {
     const requireKey = apiKeyAuth({ verifier: gatehouse.apiKeys });
-    // Authenticate before validating input: unauthenticated callers never reach the validators.
-    const admin = { preValidation: requireKey({ scopes: ['admin'] }) };
+    // Authenticate on request, before the body is read: unauthenticated callers get their
+    // 401/403 without the server reading, parsing or validating anything they send.
+    const admin = { onRequest: requireKey({ scopes: ['admin'] }) };
 
     const managementContext = (request: FastifyRequest): RequestContext => ({
       ...fastifyRequestContext(request),
@@ -87,7 +88,7 @@ export function apiKeyRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypebox {
       serializeApiKey(await gatehouse.apiKeys.revoke(request.params.id, managementContext(request))),
     );
 
-    app.post('/v1/keys/verify', { preValidation: requireKey({ scopes: ['keys:verify'] }), schema: { body: VerifyKeyBody } }, async (request) => {
+    app.post('/v1/keys/verify', { onRequest: requireKey({ scopes: ['keys:verify'] }), schema: { body: VerifyKeyBody } }, async (request) => {
       const result = await gatehouse.apiKeys.verify(request.body.key, {
         ...(request.body.scopes ? { scopes: request.body.scopes } : {}),
         context: { http: fastifyRequestContext(request).http!, actor: { type: 'api_key', id: request.gatehouse!.apiKey.id } },

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
@@ -71,8 +71,9 @@ export function resolveSqlitePath(location: DatabaseLocation): string {
   if (url === 'sqlite::memory:' || url === ':memory:') return ':memory:';
   if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
   if (url.startsWith('file:')) return url.slice('file:'.length);
-  const scheme = url.split(':')[0] ?? '';
-  throw new ConfigError(`Invalid configuration: database.url (env GATEHOUSE_DATABASE_URL): unsupported scheme "${scheme}:"; allowed: sqlite:<path>, sqlite::memory:, postgres://…`);
+  // Say only what is allowed: any part of the URL (even its "scheme", when the `://` is
+  // mistyped) may hold the password.
+  throw new ConfigError('Invalid configuration: database.url (env GATEHOUSE_DATABASE_URL): unsupported scheme; allowed: sqlite:<path>, sqlite::memory:, file:<path>, postgres://…, postgresql://…');
 }
 
 /**
@@ -89,7 +90,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<SqlDatab
 
 async function openSqlite(location: DatabaseLocation): Promise<SqlDatabase> {
   const path = resolveSqlitePath(location);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createPrivateFile(path);
   const sqlite = new BetterSqlite3(path);
   // The busy timeout first: switching to WAL takes a lock another starting process may hold.
   sqlite.pragma('busy_timeout = 5000');
@@ -129,6 +130,31 @@ async function openSqlite(location: DatabaseLocation): Promise<SqlDatabase> {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Creates the database file, if it does not exist yet, readable and writable by its owner
+ * only (0600), and any missing directories above it likewise (0700), before SQLite opens it:
+ * it holds every key hash. SQLite gives the `-wal` and `-shm` files it creates beside it the
+ * mode of the database file. Existing files and directories are left as they are.
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let fd: number;
+  try {
+    // Exclusive create: never touches a file that already exists (or that another process
+    // starting at the same moment has just created).
+    fd = openSync(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  try {
+    // The creation mode is filtered by the umask; set it exactly.
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `postgres://user:***@host:port/db`: the URL with any password removed. */

@@ -12,7 +12,7 @@ describe('GET /v1/keys → 400', () => {
     await server.close();
   });
 
-  const queries = ['limit=0', 'limit=101', 'limit=abc', 'limit=-1', 'limit=1.5', 'cursor=garbage', 'cursor=', 'include_revoked=yes', 'unknown=1', `owner_id=${'o'.repeat(256)}`];
+  const queries = ['limit=0', 'limit=101', 'limit=abc', 'limit=-1', 'limit=1.5', 'cursor=garbage', 'cursor=', 'include_revoked=yes', 'unknown=1', `owner_id=${'o'.repeat(256)}`, 'owner_id=a%00b', 'owner_id=%0A', 'owner_id=a%7F'];
 
   for (const query of queries) {
     it(`?${query.slice(0, 40)}`, async () => {

@@ -12,7 +12,8 @@ describe('DELETE /v1/keys/:id → 404', () => {
     await server.close();
   });
 
-  for (const id of ['key_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'garbage']) {
+  // %00 and %01: PostgreSQL refuses NUL in text, which used to surface as 503.
+  for (const id of ['key_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'garbage', 'key_01ARZ3NDEKTSV4RRFFQ69G5FA%00', 'key_%01']) {
     it(id, async () => {
       const res = await call(server, `/v1/keys/${id}`, { key: server.adminKey, method: 'DELETE' });
       expect(res.status).toBe(404);
