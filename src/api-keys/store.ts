@@ -31,7 +31,12 @@ export interface ApiKeyStore {
   findById(id: string): Promise<ApiKeyRecord | null>;
   /** Keys newest first, keyset-paginated by id. */
   list(options: { ownerId?: string; includeRevoked?: boolean; limit: number; cursor?: string }): Promise<ApiKeyPage>;
-  /** Applies `patch` to a key that is not revoked. Returns the updated key, or null if absent or revoked. Atomic. */
+  /**
+   * Applies `patch` to a key that is not revoked and not expired at `now`; a patch that changes
+   * `expiresAt` also requires that the key has no successor (a rotated key's grace period is
+   * final). Returns the updated key, or null when absent or not eligible. Atomic: the checks
+   * and the write are one statement.
+   */
   update(id: string, patch: ApiKeyPatch, now: number): Promise<ApiKeyRecord | null>;
   /**
    * Sets `revokedAt` on a key that is not revoked yet. Returns the key after the call (so a

@@ -50,13 +50,11 @@ export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateAp
     }
     patch.expiresAt = input.expiresAt;
   }
-  // Checked on the key as read just before the write. The store's update is conditional on
-  // the key not being revoked only, so a rotation committing between this read and the write
-  // could still see its grace-period expiry overwritten (a narrow race; closing it needs a
-  // conditional update in the store).
+  // Checked here for a precise error; the store's update repeats the same conditions in its
+  // write statement, so a rotation or expiry that commits in between still wins.
   const existing = await deps.store.findById(id);
   if (!existing) throw new GatehouseError('api_key.not_found');
-  if (existing.revokedAt !== null) throw new GatehouseError('api_key.conflict', { detail: 'update: key revoked' });
+  if (existing.revokedAt !== null) throw new GatehouseError('api_key.conflict', { detail: 'update: key revoked, expired or rotated meanwhile' });
   if (existing.expiresAt !== null && now >= existing.expiresAt) throw new GatehouseError('api_key.conflict', { detail: 'update: key expired' });
   if (existing.rotatedToId !== null && patch.expiresAt !== undefined) {
     throw new GatehouseError('api_key.conflict', { detail: 'update: the expiry of a rotated key is fixed by its rotation' });
@@ -64,9 +62,9 @@ export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateAp
   const updated = await deps.store.update(id, patch, now);
   deps.cache?.deleteId(id);
   if (!updated) {
-    // Revoked (or deleted) since it was read.
+    // Revoked, expired or rotated (or deleted) since it was read.
     const current = await deps.store.findById(id);
-    throw current ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked' }) : new GatehouseError('api_key.not_found');
+    throw current ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked, expired or rotated meanwhile' }) : new GatehouseError('api_key.not_found');
   }
   deps.audit.emit({
     type: 'api_key.update',

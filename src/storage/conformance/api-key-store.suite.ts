@@ -201,6 +201,23 @@ export function runApiKeyStoreConformance(name: string, factory: () => Promise<A
       it('returns null for an unknown id', async () => {
         expect(await store.update('key_00000000000000000000000000', { name: 'x' }, T0)).toBeNull();
       });
+
+      // Invariant: an update never brings back a key that has expired, and never moves the
+      // expiry of a rotated key (its grace period is final), even when it races the change.
+      it('returns null and writes nothing for a key expired at now', async () => {
+        const record = await inserted({ expiresAt: T0 + HOUR });
+        expect(await store.update(record.id, { expiresAt: null }, T0 + HOUR)).toBeNull();
+        expect(await store.update(record.id, { name: 'x' }, T0 + 2 * HOUR)).toBeNull();
+        expect(await store.findById(record.id)).toEqual(record);
+      });
+
+      it('refuses an expiry change on a rotated key but allows other fields', async () => {
+        const old = await inserted();
+        await store.rotate(old.id, makeRecord(), T0 + 2 * HOUR, T0 + HOUR);
+        expect(await store.update(old.id, { expiresAt: null }, T0 + HOUR + 1)).toBeNull();
+        expect((await store.findById(old.id))?.expiresAt).toBe(T0 + 2 * HOUR);
+        expect((await store.update(old.id, { name: 'renamed' }, T0 + HOUR + 2))?.name).toBe('renamed');
+      });
     });
 
     describe('revoke', () => {

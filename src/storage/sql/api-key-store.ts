@@ -148,13 +148,15 @@ export function createSqlApiKeyStore(database: SqlDatabase, options: { schema?: 
           set.rate_limit_window_seconds = patch.rateLimit?.windowSeconds ?? null;
         }
         const row = await writeAndNotify(async (trx) => {
-          const updated = await trx
+          let query = trx
             .updateTable('api_keys')
             .set(set)
             .where('id', '=', id)
             .where('revoked_at', 'is', null)
-            .returningAll()
-            .executeTakeFirst();
+            // Checked in the same statement, so a rotation or expiry that lands first wins.
+            .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+          if (patch.expiresAt !== undefined) query = query.where('rotated_to_id', 'is', null);
+          const updated = await query.returningAll().executeTakeFirst();
           if (updated) await notify(trx, id);
           return updated;
         });
