@@ -59,7 +59,7 @@ async function setup(
   const clock = options.clock ?? createManualClock(T0);
   const config = loadConfig({ env: {}, cwd: dataDir, overrides: { apiKeys } });
   const database = await openDatabase({ url: options.onDisk ? undefined : 'sqlite::memory:', dataDir });
-  const store = createSqlApiKeyStore(database);
+  const store = createSqlApiKeyStore(database, { externalChangePollIntervalMs: 0 });
   const counters = createMemoryCounterStore({ clock });
   const audit = createMemoryAuditLog({ clock, instance: 'test' });
   const service = createApiKeyService({ store, counters, audit, clock, random: seededRandom(dataDir + String(cleanups.length)), config: config.apiKeys, logger: silentLogger });

@@ -12,7 +12,7 @@ runApiKeyStoreConformance('sqlite (in memory)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-store-'));
   const database = await openDatabase({ url: 'sqlite::memory:', dataDir });
   return {
-    store: createSqlApiKeyStore(database),
+    store: createSqlApiKeyStore(database, { externalChangePollIntervalMs: 0 }),
     async close() {
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -64,8 +64,8 @@ describe('SQLite api key store', () => {
   }
 
   it('tells listeners about a write by another connection, once, after pollExternalChanges()', async () => {
-    const first = createSqlApiKeyStore(await openFile());
-    const second = createSqlApiKeyStore(await openFile());
+    const first = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
+    const second = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
     const calls: unknown[] = [];
     first.onExternalChange((ids) => calls.push(ids));
 
@@ -79,7 +79,7 @@ describe('SQLite api key store', () => {
   });
 
   it('does not report a write by the same connection', async () => {
-    const first = createSqlApiKeyStore(await openFile());
+    const first = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
     const calls: unknown[] = [];
     first.onExternalChange((ids) => calls.push(ids));
     await first.insert(record(2));
@@ -89,8 +89,8 @@ describe('SQLite api key store', () => {
   });
 
   it('stops notifying after unsubscribe', async () => {
-    const first = createSqlApiKeyStore(await openFile());
-    const second = createSqlApiKeyStore(await openFile());
+    const first = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
+    const second = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
     const calls: unknown[] = [];
     const unsubscribe = first.onExternalChange((ids) => calls.push(ids));
     unsubscribe();
@@ -104,7 +104,7 @@ describe('SQLite api key store', () => {
     expect(db.location).toBe(`SQLite at ${join(dataDir, 'gatehouse.db')}`);
     await createSqlApiKeyStore(db).insert(record(4));
     await db.close();
-    const again = createSqlApiKeyStore(await openFile());
+    const again = createSqlApiKeyStore(await openFile(), { externalChangePollIntervalMs: 0 });
     expect(await again.findById(record(4).id)).toEqual(record(4));
   });
 
@@ -130,5 +130,21 @@ describe('SQLite api key store', () => {
     expect(err).toBeInstanceOf(GatehouseError);
     expect(JSON.stringify(err)).not.toContain(clash.hash);
     expect((err as GatehouseError).message).not.toContain(clash.hash);
+  });
+});
+
+describe('external change polling throttle (SQLite)', () => {
+  it('checks PRAGMA data_version at most once per interval, and on every call with interval 0', async () => {
+    const database = await openDatabase({ url: 'sqlite::memory:', dataDir: tmpdir() });
+    let calls = 0;
+    const counting = { ...database, dataVersion: () => (calls++, 1) };
+    const throttled = createSqlApiKeyStore(counting, { externalChangePollIntervalMs: 60_000 });
+    for (let i = 0; i < 1000; i++) throttled.pollExternalChanges();
+    expect(calls).toBe(2); // one at creation, one on the first poll
+    calls = 0;
+    const everyTime = createSqlApiKeyStore(counting, { externalChangePollIntervalMs: 0 });
+    for (let i = 0; i < 1000; i++) everyTime.pollExternalChanges();
+    expect(calls).toBe(1001);
+    await database.close();
   });
 });
