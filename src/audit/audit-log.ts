@@ -30,7 +30,7 @@ function makeEventIds(): () => string {
 
 /**
  * The production audit log: one JSON line per event (`docs/events.md`), serialised with
- * cached fragments for immutable parts and written in batches, once per event-loop turn,
+ * cached fragments for immutable parts and written in batches (every 10 ms or 64 KiB),
  * so emitting never waits on I/O. Fields named like secrets inside `details` are redacted
  * as a second guard.
  *
