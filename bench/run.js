@@ -1,0 +1,597 @@
+// `npm run bench`: in one run, measures a bare Fastify route and Gatehouse's `GET /v1/whoami`
+// with a valid key, with autocannon, the servers on one CPU and the load generator on another.
+// Prints a markdown table and writes it into docs/benchmarks.md between the markers
+// <!-- bench:api-keys:start --> and <!-- bench:api-keys:end -->.
+//
+// Environment:
+//   BENCH_DURATION     measured seconds per target (default 10)
+//   BENCH_WARMUP       warm-up seconds per target, discarded (default 3)
+//   BENCH_CONNECTIONS  concurrent connections (default 50)
+//   BENCH_WRITE_DOCS   0 to leave docs/benchmarks.md alone (default: write it)
+//   BENCH_CPU_PROF     1 to run the Gatehouse server under `node --cpu-prof` and print the
+//                      top self-time functions (profiling slows the server: figures of such a
+//                      run are not written to docs/benchmarks.md)
+//   BENCH_KEEP_TMP     1 to keep the temporary data directory (database, audit log, profile)
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const DOC_PATH = join(root, 'docs', 'benchmarks.md');
+const START_MARKER = '<!-- bench:api-keys:start -->';
+const END_MARKER = '<!-- bench:api-keys:end -->';
+const TARGET_RATIO = 0.8;
+const TARGET_P99_MS = 5;
+/** A run is flagged noisy below this machine idle % before it, or above this "other CPU" % during it. */
+const BUSY_IDLE_PCT = 90;
+const BUSY_OTHER_PCT = 25;
+
+function envNumber(name, fallback, { min = 0, integer = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: tracked, and always stopped (normal end, error, signal, or exit).
+
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
+
+function isRunning(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the child has exited. */
+async function stopChild(child, graceMs = 5000) {
+  if (!isRunning(child)) {
+    children.delete(child);
+    return;
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  if (timedOut && isRunning(child)) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  children.delete(child);
+}
+
+async function stopAllChildren() {
+  await Promise.all([...children].map((child) => stopChild(child)));
+}
+
+// Last resort if the process exits without going through the async clean-up.
+process.on('exit', () => {
+  for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
+});
+
+let tmpDir;
+let keepTmp = false;
+function removeTmp() {
+  if (tmpDir && !keepTmp) rmSync(tmpDir, { recursive: true, force: true });
+}
+
+let shuttingDown = false;
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await stopAllChildren();
+  } finally {
+    removeTmp();
+    process.exit(code);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    log(`\nbench: received ${signal}, stopping servers`);
+    void shutdown(130);
+  });
+}
+
+/**
+ * Spawns `node <script>` (under `taskset -c <cpu>` when pinning) and resolves with the first
+ * JSON line it prints that has `ready: true`. stdin is a pipe the child watches: if this
+ * process dies, the child sees EOF and stops.
+ */
+async function startServer(name, script, { cpu, env = {}, nodeArgs = [], cwd } = {}) {
+  const args = [...nodeArgs, script];
+  const [command, commandArgs] = cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  child.on('error', () => {}); // a spawn failure rejects below; later kill errors are harmless
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: cannot spawn ${command}: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+    });
+    lines.on('line', (line) => {
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message && message.ready === true) {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  lines.on('line', () => {});
+  return { child, ...ready };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine, CPU pinning and CPU accounting.
+
+function allowedCpus(pid = 'self') {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
+  if (!match) return [];
+  const cpus = [];
+  for (const part of match[1].trim().split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    for (let c = a; c <= (b ?? a); c++) cpus.push(c);
+  }
+  return cpus;
+}
+
+function machineInfo() {
+  let nproc;
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    nproc = String(os.availableParallelism());
+  }
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
+}
+
+/**
+ * Server on the first allowed CPU, load generator on the second, with `taskset`. Pins this
+ * process (all its threads) with `taskset -a -p`; children get `taskset -c`. Returns why
+ * pinning is off, if it is.
+ */
+function setUpPinning() {
+  const cpus = allowedCpus();
+  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU available to this process` };
+  if (spawnSync('taskset', ['-c', String(cpus[0]), 'true']).status !== 0) return { pinned: false, reason: '`taskset` not found (install util-linux)' };
+  const [serverCpu, loadCpu] = cpus;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(loadCpu), String(process.pid)], { encoding: 'utf8' });
+  const now = allowedCpus();
+  if (result.status !== 0 || now.length !== 1 || now[0] !== loadCpu) {
+    return { pinned: false, reason: `taskset could not pin the load generator: ${(result.stderr || '').trim()}` };
+  }
+  return { pinned: true, serverCpu, loadCpu };
+}
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // keep 100
+}
+
+/** Busy CPU time of the whole machine so far (all CPUs, steal included), in ms; NaN off Linux. */
+function machineBusyMs() {
+  try {
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { busy: ((user + nice + system + irq + softirq + steal) * 1000) / clockTicks, idle: ((idle + iowait) * 1000) / clockTicks };
+  } catch {
+    return { busy: NaN, idle: NaN };
+  }
+}
+
+/** Share of the machine's CPU time that is idle over `ms`, in %. */
+async function machineIdlePct(ms) {
+  const before = machineBusyMs();
+  await delay(ms);
+  const after = machineBusyMs();
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  return (100 * idle) / (busy + idle);
+}
+
+/** CPU time (user + system) of a process so far, in ms. */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+function runAutocannon(options, onResponse) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    if (onResponse) instance.on('response', onResponse);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+/** Warm-up (discarded), then the measured run; latency percentiles from every 2xx response. */
+async function measure(label, { url, headers, serverPid, connections, warmupS, durationS }) {
+  const options = { url, headers, connections, pipelining: 1, timeout: 10 };
+  if (warmupS > 0) {
+    log(`bench: ${label}: warm-up ${warmupS} s`);
+    await runAutocannon({ ...options, duration: warmupS });
+  }
+  log(`bench: ${label}: measuring ${durationS} s at ${connections} connections`);
+  const latencies = [];
+  const serverCpuBefore = processCpuMs(serverPid);
+  const machineBefore = machineBusyMs();
+  const selfCpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const selfCpu = process.cpuUsage(selfCpuBefore);
+  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
+  const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
+  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    label,
+    reqPerSec: result.requests.average,
+    total: result.requests.total,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    serverCpuPct: (100 * serverCpuMs) / wallMs,
+    loadCpuPct: (100 * selfCpuMs) / wallMs,
+    otherCpuPct: (100 * otherCpuMs) / wallMs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
+
+function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date }) {
+  const ratio = whoami.reqPerSec / bare.reqPerSec;
+  const ratioOk = ratio >= TARGET_RATIO;
+  const noisy = idleBefore < BUSY_IDLE_PCT || bare.otherCpuPct > BUSY_OTHER_PCT || whoami.otherCpuPct > BUSY_OTHER_PCT;
+  const p99Ok = whoami.p99 < TARGET_P99_MS;
+  const row = (name, r) =>
+    `| ${name} | ${fmtInt(r.reqPerSec)} | ${fmtMs(r.p50)} | ${fmtMs(r.p99)} | ${r.non2xx} | ${r.errors} | ${fmtPct(r.serverCpuPct)} | ${fmtPct(r.loadCpuPct)} | ${fmtPct(r.otherCpuPct)} |`;
+  const placement = pinning.pinned
+    ? `servers pinned to CPU ${pinning.serverCpu}, autocannon pinned to CPU ${pinning.loadCpu} (\`taskset\`)`
+    : `**not pinned** (${pinning.reason}): servers and load generator share the CPUs`;
+  return [
+    `Run of ${date} with \`npm run bench\`.`,
+    '',
+    `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
+    `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run; other processes used ${fmtPct(bare.otherCpuPct)} and ${fmtPct(whoami.otherCpuPct)} of a CPU during the two measurements${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
+    `- Placement: ${placement}`,
+    `- Load: autocannon, ${connections} connections, pipelining 1, warm-up ${warmupS} s then ${durationS} s measured per target`,
+    `- Gatehouse: SQLite (WAL) in a temporary data directory, auth events written to a file (${fmtInt(auditLines)} events over warm-up and measurement), default cache settings, the key's rate limit 1,000,000,000 per 60 s (counted, never refusing)`,
+    '',
+    '| Target | req/s (avg) | p50 (ms) | p99 (ms) | non-2xx | errors | server CPU | load-gen CPU | other CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row('bare Fastify `GET /`', bare),
+    row('Gatehouse `GET /v1/whoami` (valid key), SQLite + memory', whoami),
+    ...(scaled ? [row('Gatehouse `GET /v1/whoami` (valid key), PostgreSQL + Redis', scaled)] : []),
+    '',
+    `- whoami (SQLite + memory) / bare throughput: **${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}): ${ratioOk ? 'met' : '**not met**'}`,
+    `- whoami (SQLite + memory) p99: **${fmtMs(whoami.p99)} ms** (target < ${TARGET_P99_MS} ms): ${p99Ok ? 'met' : '**not met**'}`,
+    ...(scaled
+      ? [
+          `- whoami (PostgreSQL + Redis) / bare throughput: **${(scaled.reqPerSec / bare.reqPerSec).toFixed(2)}** (target ≥ 0.50): ${scaled.reqPerSec / bare.reqPerSec >= 0.5 ? 'met' : '**not met**'}`,
+        ]
+      : ['- PostgreSQL + Redis: not measured in this run (no database/Redis URL given)']),
+    '',
+    ...(keyCount
+      ? [
+          'Verification latency in process with the verified-key cache off (every verification does its index lookup by hash), 1,000 vs 1,000,000 keys stored (`bench/key-count.js`, part of this run; target: 1M-key p99 within 20% of 1k-key p99):',
+          '',
+          keyCount,
+          '',
+        ]
+      : []),
+    'Latency percentiles are computed from every 2xx response time of the measured run (autocannon',
+    'itself rounds them to whole milliseconds). CPU columns are CPU time over wall time of the',
+    'measured run, in % of one CPU: a server near 100% is saturated; a load generator near 100%',
+    'may itself be the limit; "other CPU" is what the rest of the machine used meanwhile (noise).',
+  ].join('\n');
+}
+
+const DOC_HEADER = `# Benchmarks
+
+## API-key verification overhead
+
+\`npm run bench\` (which runs \`npm run build && node bench/run.js\`) measures, in one run and
+on the same machine, how many requests per second Gatehouse serves on \`GET /v1/whoami\` with a
+valid API key, compared with a bare Fastify route returning a small JSON object.
+
+Method:
+
+- The bare Fastify server (\`bench/bare-server.js\`) and the real Gatehouse server
+  (\`bench/gatehouse-server.js\`: \`startServer\` from \`dist/\`, the code path of
+  \`gatehouse start\`) each run as a child process pinned to CPU 0 with \`taskset -c 0\`, one
+  after the other. Gatehouse uses SQLite in a temporary data directory and writes its auth
+  events (one per verification, as in production) to a temporary file.
+- The load generator, autocannon (programmatic API), runs in the benchmark process pinned to
+  CPU 1, so server and load never compete for a core. Without \`taskset\` or a second CPU
+  the run is unpinned and the report says so.
+- Per target: 50 connections, a 3 s warm-up that is discarded, then 10 s measured
+  (\`BENCH_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\` change them).
+- The key used for \`/v1/whoami\` has a rate limit of 1,000,000,000 requests per 60 s: every
+  request is counted by the limiter but none is refused. Any non-2xx response invalidates
+  the run.
+
+Targets: verified requests reach at least 80% of the bare route's throughput, and their p99
+latency stays under 5 ms at 50 connections.
+
+The block below is rewritten by each \`npm run bench\` (machine, Node.js version and figures).
+
+`;
+
+function writeDocs(markdown) {
+  const block = `${START_MARKER}\n${markdown}\n${END_MARKER}`;
+  let doc;
+  if (existsSync(DOC_PATH)) {
+    const current = readFileSync(DOC_PATH, 'utf8');
+    const start = current.indexOf(START_MARKER);
+    const end = current.indexOf(END_MARKER);
+    doc =
+      start >= 0 && end > start
+        ? current.slice(0, start) + block + current.slice(end + END_MARKER.length)
+        : `${current.trimEnd()}\n\n${block}\n`;
+  } else {
+    doc = `${DOC_HEADER}${block}\n`;
+  }
+  writeFileSync(DOC_PATH, doc);
+}
+
+async function countLines(path) {
+  if (!existsSync(path)) return 0;
+  let lines = 0;
+  for await (const chunk of createReadStream(path)) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
+}
+
+/** Starts a Gatehouse server with `env`, creates a key with a huge limit, and measures whoami. */
+async function measureGatehouse(label, { serverCpu, cwd, env, nodeArgs = [], connections, warmupS, durationS }) {
+  const server = await startServer(`Gatehouse server (${label})`, join(here, 'gatehouse-server.js'), { cpu: serverCpu, cwd, nodeArgs, env });
+  log(`bench: Gatehouse (${label}) listening on ${server.url}`);
+  if (!server.adminKey) throw new Error(`Gatehouse (${label}) did not bootstrap an admin key on its empty database`);
+  const created = await globalThis.fetch(`${server.url}/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', owner_id: 'bench', rate_limit: { limit: 1_000_000_000, window_seconds: 60 } }),
+  });
+  if (created.status !== 201) throw new Error(`creating the bench key answered ${created.status}: ${await created.text()}`);
+  const { key } = await created.json();
+  const headers = { authorization: `Bearer ${key}` };
+  const check = await globalThis.fetch(`${server.url}/v1/whoami`, { headers });
+  if (check.status !== 200) throw new Error(`GET /v1/whoami with the bench key answered ${check.status}`);
+  await check.arrayBuffer();
+  const result = await measure(`Gatehouse GET /v1/whoami (${label})`, { url: `${server.url}/v1/whoami`, headers, serverPid: server.child.pid, connections, warmupS, durationS });
+  await stopChild(server.child, 15_000);
+  return result;
+}
+
+/** Runs bench/key-count.js (1k vs 1M keys, cache off) unpinned, and returns its markdown table. */
+function runKeyCount(env) {
+  log('bench: verification latency with 1,000 and 1,000,000 keys stored (bench/key-count.js; takes a minute)');
+  const result = spawnSync(process.execPath, [join(here, 'key-count.js')], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) throw new Error(`bench/key-count.js failed (exit ${result.status})`);
+  return result.stdout.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const durationS = envNumber('BENCH_DURATION', 10, { min: 1 });
+  const warmupS = envNumber('BENCH_WARMUP', 3, { min: 0 });
+  const connections = envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true });
+  const writeDoc = process.env.BENCH_WRITE_DOCS !== '0';
+  const cpuProf = process.env.BENCH_CPU_PROF === '1';
+  keepTmp = process.env.BENCH_KEEP_TMP === '1';
+
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
+
+  const machine = machineInfo(); // before pinning: `nproc` honours this process's affinity
+  const pinning = setUpPinning();
+  const idleBefore = await machineIdlePct(2000);
+  log(`bench: ${machine.nproc} CPUs, ${machine.cpuModel}, Node.js ${machine.node}; CPU idle over the last 2 s: ${fmtPct(idleBefore)}`);
+  if (idleBefore < BUSY_IDLE_PCT) log('bench: WARNING: other processes are using the CPUs: expect noisy figures');
+  log(
+    pinning.pinned
+      ? `bench: servers on CPU ${pinning.serverCpu} (taskset -c ${pinning.serverCpu}), load generator on CPU ${pinning.loadCpu}`
+      : `bench: WARNING: running unpinned: ${pinning.reason}`,
+  );
+  const serverCpu = pinning.pinned ? pinning.serverCpu : undefined;
+
+  tmpDir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-'));
+  const auditPath = join(tmpDir, 'audit.jsonl');
+  const profileDir = join(tmpDir, 'cpu-profile');
+
+  // 1. Bare Fastify.
+  const bareServer = await startServer('bare Fastify server', join(here, 'bare-server.js'), { cpu: serverCpu, cwd: root });
+  log(`bench: bare Fastify listening on ${bareServer.url}`);
+  const bareCheck = await globalThis.fetch(`${bareServer.url}/`);
+  if (bareCheck.status !== 200) throw new Error(`bare route answered ${bareCheck.status}`);
+  await bareCheck.arrayBuffer();
+  const bare = await measure('bare Fastify GET /', {
+    url: `${bareServer.url}/`,
+    headers: {},
+    serverPid: bareServer.child.pid,
+    connections,
+    warmupS,
+    durationS,
+  });
+  await stopChild(bareServer.child);
+
+  // 2. Gatehouse.
+  const gatehouseServer = await startServer('Gatehouse server', join(here, 'gatehouse-server.js'), {
+    cpu: serverCpu,
+    cwd: tmpDir,
+    nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    env: {
+      GATEHOUSE_HOST: '127.0.0.1',
+      GATEHOUSE_PORT: '0',
+      GATEHOUSE_DATA_DIR: join(tmpDir, 'data'),
+      GATEHOUSE_DATABASE_URL: '',
+      GATEHOUSE_AUDIT_DESTINATION: auditPath,
+      GATEHOUSE_LOG_LEVEL: 'warn',
+      GATEHOUSE_BOOTSTRAP_ADMIN_KEY: 'true',
+      GATEHOUSE_CONFIG: '',
+    },
+  });
+  log(`bench: Gatehouse listening on ${gatehouseServer.url} (data in ${tmpDir})`);
+  if (!gatehouseServer.adminKey) throw new Error('Gatehouse did not bootstrap an admin key on its empty database');
+  const created = await globalThis.fetch(`${gatehouseServer.url}/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gatehouseServer.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', owner_id: 'bench', rate_limit: { limit: 1_000_000_000, window_seconds: 60 } }),
+  });
+  if (created.status !== 201) throw new Error(`creating the bench key answered ${created.status}: ${await created.text()}`);
+  const { key } = await created.json();
+  const headers = { authorization: `Bearer ${key}` };
+  const whoamiCheck = await globalThis.fetch(`${gatehouseServer.url}/v1/whoami`, { headers });
+  if (whoamiCheck.status !== 200) throw new Error(`GET /v1/whoami with the bench key answered ${whoamiCheck.status}`);
+  await whoamiCheck.arrayBuffer();
+  const whoami = await measure('Gatehouse GET /v1/whoami', {
+    url: `${gatehouseServer.url}/v1/whoami`,
+    headers,
+    serverPid: gatehouseServer.child.pid,
+    connections,
+    warmupS,
+    durationS,
+  });
+  await stopChild(gatehouseServer.child, 15_000);
+  const auditLines = await countLines(auditPath);
+
+  // 3. Gatehouse on PostgreSQL + Redis (when reachable), the same way.
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.GATEHOUSE_TEST_DATABASE_URL;
+  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.GATEHOUSE_TEST_REDIS_URL;
+  let scaled;
+  if (pgUrl && redisUrl && !cpuProf) {
+    const schema = `gh_bench_${process.pid}`;
+    try {
+      scaled = await measureGatehouse('PostgreSQL + Redis', {
+        serverCpu,
+        cwd: tmpDir,
+        connections,
+        warmupS,
+        durationS,
+        env: {
+          GATEHOUSE_HOST: '127.0.0.1',
+          GATEHOUSE_PORT: '0',
+          GATEHOUSE_DATA_DIR: join(tmpDir, 'data-pg'),
+          GATEHOUSE_DATABASE_URL: pgUrl,
+          GATEHOUSE_DATABASE_SCHEMA: schema,
+          GATEHOUSE_REDIS_URL: redisUrl,
+          GATEHOUSE_REDIS_KEY_PREFIX: `gh-bench-${process.pid}:`,
+          GATEHOUSE_AUDIT_DESTINATION: join(tmpDir, 'audit-pg.jsonl'),
+          GATEHOUSE_LOG_LEVEL: 'warn',
+          GATEHOUSE_BOOTSTRAP_ADMIN_KEY: 'true',
+          GATEHOUSE_CONFIG: '',
+        },
+      });
+    } finally {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+      await client.end();
+    }
+  } else if (!cpuProf) {
+    log('bench: PostgreSQL + Redis target skipped: set BENCH_DATABASE_URL and BENCH_REDIS_URL (or GATEHOUSE_TEST_DATABASE_URL and GATEHOUSE_TEST_REDIS_URL)');
+  }
+  const keyCount = cpuProf || process.env.BENCH_KEY_COUNT === '0' ? undefined : runKeyCount(pgUrl ? { BENCH_DATABASE_URL: pgUrl } : {});
+
+  // 4. Report.
+  const markdown = reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date: new Date().toISOString() });
+  log('');
+  log(markdown);
+  log('');
+
+  if (cpuProf) {
+    const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+    if (files.length === 0) log('bench: no CPU profile was written');
+    for (const file of files) {
+      const path = join(profileDir, file);
+      log(`bench: Gatehouse server CPU profile (${(statSync(path).size / 1e6).toFixed(1)} MB${keepTmp ? `, kept at ${path}` : ''}):`);
+      log(formatProfileSummary(summarizeProfile(JSON.parse(readFileSync(path, 'utf8')))));
+      log('');
+    }
+  }
+
+  const invalid = [bare, whoami, ...(scaled ? [scaled] : [])].filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (invalid.length > 0) {
+    log(`bench: INVALID RUN: non-2xx responses or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
+    return 1;
+  }
+  if (cpuProf) log('bench: profiled run (slower by design): docs/benchmarks.md not updated');
+  else if (!writeDoc) log('bench: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
+  else {
+    writeDocs(markdown);
+    log(`bench: wrote ${DOC_PATH}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => shutdown(code),
+  (err) => {
+    process.stderr.write(`bench: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    void shutdown(1);
+  },
+);
