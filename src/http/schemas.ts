@@ -62,6 +62,24 @@ export const ListKeysQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** `GET /v1/whoami` 200: also compiles a fast serializer for the hottest route. */
+export const WhoamiResponse = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  start: Type.String(),
+  environment: Type.String(),
+  owner_id: Type.Union([Type.String(), Type.Null()]),
+  scopes: Type.Array(Type.String()),
+  expires_at: Type.Union([Type.String(), Type.Null()]),
+  ratelimit: Type.Object({
+    policy: Type.String(),
+    limit: Type.Integer(),
+    remaining: Type.Integer(),
+    reset: Type.Integer(),
+    window_seconds: Type.Integer(),
+  }),
+});
+
 export const VerifyKeyBody = Type.Object(
   {
     key: Type.String({ maxLength: 1024 }),

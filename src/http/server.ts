@@ -69,7 +69,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers({ ...SECURITY_HEADERS, 'x-request-id': String(request.id) });
+    // Straight onto the Node response: these three are on every answer, and Fastify's header
+    // bookkeeping per call is measurable at tens of thousands of requests a second. Headers the
+    // route sets later take precedence (Node merges writeHead's headers over setHeader's).
+    const raw = reply.raw;
+    raw.setHeader('x-request-id', String(request.id));
+    raw.setHeader('cache-control', SECURITY_HEADERS['cache-control']);
+    raw.setHeader('x-content-type-options', SECURITY_HEADERS['x-content-type-options']);
     done();
   });
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../core/events.js';
 import type { Gatehouse } from '../../gatehouse.js';
 import { apiKeyAuth, fastifyRequestContext } from '../../middleware/fastify.js';
-import { CreateKeyBody, KeyIdParams, ListKeysQuery, RotateKeyBody, UpdateKeyBody, VerifyKeyBody } from '../schemas.js';
+import { WhoamiResponse, CreateKeyBody, KeyIdParams, ListKeysQuery, RotateKeyBody, UpdateKeyBody, VerifyKeyBody } from '../schemas.js';
 import { serializeApiKey, serializeRateLimit } from '../serialize.js';
 
 /** The management and verification API for API keys, under `/v1`. */
@@ -102,7 +102,7 @@ export function apiKeyRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypebox {
       };
     });
 
-    app.get('/v1/whoami', { preHandler: requireKey() }, (request) => {
+    app.get('/v1/whoami', { preHandler: requireKey(), schema: { response: { 200: WhoamiResponse } } }, (request) => {
       const { apiKey, rateLimit } = request.gatehouse!;
       return {
         id: apiKey.id,
