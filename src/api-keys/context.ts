@@ -9,8 +9,8 @@ import type { LastUsedRecorder } from './last-used.js';
 import type { ApiKeyStore } from './store.js';
 import type { ApiKey, ApiKeyRecord } from './types.js';
 
-/** What every API-key operation is built from. */
-export interface ApiKeyDeps {
+/** What the API-key service is built from (see `createApiKeyService`). */
+export interface ApiKeyServiceOptions {
   store: ApiKeyStore;
   counters: CounterStore;
   audit: AuditLog;
@@ -18,6 +18,10 @@ export interface ApiKeyDeps {
   random: RandomSource;
   config: GatehouseConfig['apiKeys'];
   logger: Logger;
+}
+
+/** What every API-key operation is built from: the service's options and its in-process state. */
+export interface ApiKeyDeps extends ApiKeyServiceOptions {
   /** `undefined` when the cache is disabled. */
   cache: VerifiedKeyCache | undefined;
   lastUsed: LastUsedRecorder;

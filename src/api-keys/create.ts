@@ -2,6 +2,7 @@ import { createId } from '../core/crypto/ids.js';
 import { hashSecret } from '../core/crypto/hash.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
+import { emitManagementEvent, isoOrNull } from './events.js';
 import { generateApiKey } from './format.js';
 import type { ApiKey, ApiKeyEnvironment, ApiKeyRateLimit, ApiKeyRecord } from './types.js';
 import {
@@ -88,22 +89,13 @@ export async function createApiKey(deps: ApiKeyDeps, input: CreateApiKeyInput, c
     rotatedFromId: null,
   }, now);
   await deps.store.insert(record);
-  deps.audit.emit({
+  emitManagementEvent(deps, {
     type: 'api_key.create',
-    outcome: 'success',
-    reason: 'ok',
-    severity: 'info',
-    ...actorOf(context),
-    target: { type: 'api_key', id: record.id },
-    credential: { kind: 'api_key', id: record.id, prefix: `${record.prefix}_${record.start}` },
-    ...(context.source ? { source: context.source } : {}),
-    ...(context.http ? { http: context.http } : {}),
-    details: { scopes: record.scopes, environment, owner_id: record.ownerId, expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() },
+    context,
+    targetId: record.id,
+    key: record,
+    details: { scopes: record.scopes, environment, owner_id: record.ownerId, expires_at: isoOrNull(expiresAt) },
   });
   return { key, apiKey: toApiKey(record) };
 }
 
-/** The `actor` member of a management event. */
-export function actorOf(context: RequestContext): { actor?: { type: string; id?: string } } {
-  return context.actor ? { actor: context.actor } : {};
-}

@@ -1,7 +1,7 @@
 import { GatehouseError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
-import { actorOf } from './create.js';
+import { emitManagementEvent } from './events.js';
 import { ID_PATTERN } from './read.js';
 import type { ApiKey } from './types.js';
 
@@ -20,16 +20,6 @@ export async function revokeApiKey(deps: ApiKeyDeps, id: string, context: Reques
   if (!record) throw new GatehouseError('api_key.not_found');
   deps.cache?.deleteId(id);
   const changed = record.revokedAt === now;
-  deps.audit.emit({
-    type: 'api_key.revoke',
-    outcome: 'success',
-    reason: changed ? 'ok' : 'already_revoked',
-    severity: 'info',
-    ...actorOf(context),
-    target: { type: 'api_key', id },
-    credential: { kind: 'api_key', id, prefix: `${record.prefix}_${record.start}` },
-    ...(context.source ? { source: context.source } : {}),
-    ...(context.http ? { http: context.http } : {}),
-  });
+  emitManagementEvent(deps, { type: 'api_key.revoke', context, targetId: id, key: record, reason: changed ? 'ok' : 'already_revoked' });
   return toApiKey(record);
 }

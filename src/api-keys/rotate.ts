@@ -1,7 +1,8 @@
 import { GatehouseError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
-import { actorOf, buildKeyRecord } from './create.js';
+import { buildKeyRecord } from './create.js';
+import { emitManagementEvent, isoOrNull } from './events.js';
 import type { ApiKey } from './types.js';
 import { validateLifetimeSeconds } from './validate.js';
 
@@ -78,17 +79,12 @@ export async function rotateApiKey(deps: ApiKeyDeps, id: string, options: Rotate
     metadata: updatedOld.metadata,
     rateLimit: updatedOld.rateLimit,
   };
-  deps.audit.emit({
+  emitManagementEvent(deps, {
     type: 'api_key.rotate',
-    outcome: 'success',
-    reason: 'ok',
-    severity: 'info',
-    ...actorOf(context),
-    target: { type: 'api_key', id: old.id },
-    credential: { kind: 'api_key', id: record.id, prefix: `${record.prefix}_${record.start}` },
-    ...(context.source ? { source: context.source } : {}),
-    ...(context.http ? { http: context.http } : {}),
-    details: { previous_id: old.id, successor_id: record.id, grace_period_seconds: grace, previous_expires_at: updatedOld.expiresAt === null ? null : new Date(updatedOld.expiresAt).toISOString() },
+    context,
+    targetId: old.id,
+    key: record,
+    details: { previous_id: old.id, successor_id: record.id, grace_period_seconds: grace, previous_expires_at: isoOrNull(updatedOld.expiresAt) },
   });
   return { key, apiKey: toApiKey(successor), previous: toApiKey(updatedOld) };
 }

@@ -1,31 +1,17 @@
-import type { Clock } from '../core/clock.js';
-import type { GatehouseConfig } from '../core/config/schema.js';
-import type { RandomSource } from '../core/crypto/random.js';
-import type { AuditLog, RequestContext } from '../core/events.js';
-import type { Logger } from '../core/logger.js';
-import type { CounterStore } from '../rate-limit/store.js';
+import type { RequestContext } from '../core/events.js';
 import { VerifiedKeyCache } from './cache.js';
-import type { ApiKeyDeps } from './context.js';
+import type { ApiKeyDeps, ApiKeyServiceOptions } from './context.js';
 import { createApiKey, type CreateApiKeyInput, type CreatedApiKey } from './create.js';
 import { LastUsedRecorder } from './last-used.js';
 import { getApiKey, listApiKeys, type ApiKeyList, type ListApiKeysOptions } from './read.js';
 import { revokeApiKey } from './revoke.js';
 import { rotateApiKey, type RotateApiKeyOptions, type RotatedApiKey } from './rotate.js';
-import type { ApiKeyStore } from './store.js';
 import type { ApiKey } from './types.js';
 import { updateApiKey, type UpdateApiKeyInput } from './update.js';
 import { verifyApiKey, type VerifyApiKeyOptions, type VerifyApiKeyResult } from './verify.js';
 
-/** What {@link createApiKeyService} is built from. */
-export interface ApiKeyServiceOptions {
-  store: ApiKeyStore;
-  counters: CounterStore;
-  audit: AuditLog;
-  clock: Clock;
-  random: RandomSource;
-  config: GatehouseConfig['apiKeys'];
-  logger: Logger;
-}
+export type { ApiKeyServiceOptions } from './context.js';
+
 
 /** The API-key domain: every operation, callable without HTTP. */
 export interface ApiKeyService {

@@ -1,7 +1,7 @@
 import { GatehouseError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import { type ApiKeyDeps, toApiKey } from './context.js';
-import { actorOf } from './create.js';
+import { emitManagementEvent } from './events.js';
 import { ID_PATTERN } from './read.js';
 import type { ApiKeyPatch } from './store.js';
 import type { ApiKey, ApiKeyRateLimit } from './types.js';
@@ -66,17 +66,6 @@ export async function updateApiKey(deps: ApiKeyDeps, id: string, input: UpdateAp
     const current = await deps.store.findById(id);
     throw current ? new GatehouseError('api_key.conflict', { detail: 'update: key revoked, expired or rotated meanwhile' }) : new GatehouseError('api_key.not_found');
   }
-  deps.audit.emit({
-    type: 'api_key.update',
-    outcome: 'success',
-    reason: 'ok',
-    severity: 'info',
-    ...actorOf(context),
-    target: { type: 'api_key', id },
-    credential: { kind: 'api_key', id, prefix: `${updated.prefix}_${updated.start}` },
-    ...(context.source ? { source: context.source } : {}),
-    ...(context.http ? { http: context.http } : {}),
-    details: { fields: Object.keys(patch) },
-  });
+  emitManagementEvent(deps, { type: 'api_key.update', context, targetId: id, key: updated, details: { fields: Object.keys(patch) } });
   return toApiKey(updated);
 }
