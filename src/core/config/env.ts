@@ -6,6 +6,7 @@
 export const envVariables = [
   { name: 'GATEHOUSE_HOST', path: ['server', 'host'], type: 'string' },
   { name: 'GATEHOUSE_PORT', path: ['server', 'port'], type: 'integer' },
+  { name: 'GATEHOUSE_PUBLIC_URL', path: ['server', 'publicUrl'], type: 'string' },
   { name: 'GATEHOUSE_TRUST_PROXY', path: ['server', 'trustProxy'], type: 'boolean' },
   { name: 'GATEHOUSE_BODY_LIMIT_BYTES', path: ['server', 'bodyLimitBytes'], type: 'integer' },
   { name: 'GATEHOUSE_REQUEST_TIMEOUT_SECONDS', path: ['server', 'requestTimeoutSeconds'], type: 'integer' },

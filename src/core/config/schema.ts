@@ -30,6 +30,13 @@ export const configSchema = Type.Object(
       {
         host: Type.String({ minLength: 1, description: 'Interface the HTTP server binds to. Loopback by default: expose it deliberately.', default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port of the HTTP server (0 picks a free port).', default: 8080 }),
+        publicUrl: Type.Optional(
+          Type.String({
+            pattern: '^https?://[^/?#\\s]+$',
+            description:
+              'The origin users and browsers reach Gatehouse at (`https://auth.example.com`; scheme, host and optional port, no path). Used in e-mailed links and as the Origin that cookie-authenticated requests must come from (CSRF defence). Default: `http://<host>:<port>`.',
+          }),
+        ),
         trustProxy: Type.Boolean({
           description: 'Trust `X-Forwarded-For` from the immediate peer. Enable only behind a reverse proxy you control; otherwise clients could spoof their address.',
           default: false,
