@@ -47,6 +47,7 @@ export function serializeEvent(e: AuthEvent): string {
   if (e.actor) line += `,"actor":${fragment(e.actor)}`;
   if (e.target) line += `,"target":${JSON.stringify(e.target)}`;
   if (e.credential) line += `,"credential":${fragment(e.credential)}`;
+  if (e.session) line += `,"session":{"id":${JSON.stringify(e.session.id)}}`;
   if (e.source) line += `,"source":${JSON.stringify(e.source)}`;
   if (e.http) line += `,"http":${JSON.stringify(e.http)}`;
   if (e.ratelimit) {

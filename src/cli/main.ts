@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, GatehouseError, VERSION } from '../index.js';
 import { registerKeys } from './commands/keys.js';
+import { registerJwks } from './commands/jwks.js';
+import { registerUsers } from './commands/users.js';
 import { registerStart } from './commands/start.js';
 
 const program = new Command()
@@ -14,6 +16,8 @@ const program = new Command()
 
 registerStart(program);
 registerKeys(program);
+registerJwks(program);
+registerUsers(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`gatehouse: error: ${message}\n`);

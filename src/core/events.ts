@@ -8,6 +8,27 @@ export const authEventTypes = [
   'api_key.update',
   'api_key.rotate',
   'api_key.revoke',
+  'account.create',
+  'account.update',
+  'account.delete',
+  'account.disable',
+  'account.enable',
+  'account.password_change',
+  'account.password_reset',
+  'account.email_verify',
+  'auth.login',
+  'auth.logout',
+  'session.create',
+  'session.end',
+  'account.lock',
+  'alert.raise',
+  'token.issue',
+  'token.refresh',
+  'token.revoke',
+  'signing_key.create',
+  'signing_key.activate',
+  'signing_key.retire',
+  'signing_key.remove',
 ] as const;
 
 /** One of {@link authEventTypes}. */
@@ -45,7 +66,9 @@ export interface AuthEvent {
   severity: AuthEventSeverity;
   actor?: { type: string; id?: string };
   target?: { type: string; id: string };
-  credential?: { kind: 'api_key'; id: string | null; prefix: string | null };
+  credential?: { kind: 'api_key' | 'password' | 'session' | 'refresh_token' | 'access_token'; id: string | null; prefix: string | null };
+  /** The session the event is about or was made in: its public id (`ses_…`), never the cookie value. */
+  session?: { id: string };
   source?: { ip?: string; user_agent?: string };
   http?: { method: string; route: string; request_id: string };
   ratelimit?: { policy: string; limit: number; remaining: number; reset_s: number };

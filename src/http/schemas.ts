@@ -87,3 +87,22 @@ export const VerifyKeyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `POST /auth/login`: JSON `{ email, password }` or the login form (which adds `_csrf` and `return_to`). */
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    _csrf: Type.Optional(Type.String({ maxLength: 128 })),
+    return_to: Type.Optional(Type.String({ maxLength: 2048 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Bodies of the session routes that need none: nothing, or a form with only `_csrf` / `return_to`. */
+export const SessionActionBody = Type.Union([
+  Type.Null(),
+  Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 128 })), return_to: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: false }),
+]);
+
+export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });

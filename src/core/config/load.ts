@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError } from '../errors/gatehouse-error.js';
@@ -58,12 +59,36 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<GatehouseC
     throw new ConfigError(`Invalid configuration: ${path || '(root)'}${where}: ${describeError(firstError.message, firstError.schema)}${shown}`);
   }
   const config = candidate as GatehouseConfig;
+  checkTrustedProxies(config.server.trustProxy);
   config.dataDir = resolve(cwd, config.dataDir);
   return deepFreeze(config);
 }
 
+/** Range names Fastify's `trustProxy` (proxy-addr) understands besides addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Each `server.trustProxy` entry must be an IP address, a CIDR range with a prefix that fits
+ * the address family, or a range name; Fastify would otherwise throw on its first request.
+ */
+function checkTrustedProxies(trustProxy: GatehouseConfig['server']['trustProxy']): void {
+  if (!Array.isArray(trustProxy)) return;
+  for (const entry of trustProxy) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError(
+        `Invalid configuration: server.trustProxy (env GATEHOUSE_TRUST_PROXY): ${JSON.stringify(entry)} is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+}
+
 /** Sections whose settings are, or may embed, credentials (connection URLs, the pepper). */
-const SECRET_SECTIONS = new Set(['database', 'redis', 'apiKeys']);
+const SECRET_SECTIONS = new Set(['database', 'redis', 'apiKeys', 'mail', 'defense', 'jwt']);
 
 /**
  * Whether a rejected value may be quoted in an error: numbers and booleans, and strings that
@@ -149,9 +174,25 @@ function coerce(variable: EnvVariable, raw: string): unknown {
       if (['0', 'false', 'no', 'off'].includes(v)) return false;
       throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected one of true, false, 1, 0, yes, no, on, off${shownRaw(variable, raw)}`);
     }
+    case 'list':
+      return splitList(raw);
+    case 'boolean-or-list': {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      return splitList(raw);
+    }
     default:
       return raw;
   }
+}
+
+/** A comma- (or newline-) separated list, entries trimmed, empty ones dropped. */
+function splitList(raw: string): string[] {
+  return raw
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 function shownRaw(variable: EnvVariable, raw: string): string {

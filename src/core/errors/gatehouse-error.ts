@@ -40,16 +40,33 @@ export class GatehouseError extends Error {
 
 /** Thrown when a request exceeds a rate limit; carries the wait time for `Retry-After`. */
 export class RateLimitedError extends GatehouseError {
-  override readonly name = 'RateLimitedError';
+  override readonly name: string = 'RateLimitedError';
   /** Whole seconds until the limit admits another request (≥ 1). */
   readonly retryAfterSeconds: number;
   /** The state of the exhausted limit, for the RateLimit header fields. */
   readonly rateLimit: RateLimitState;
 
-  constructor(rateLimit: RateLimitState, options: GatehouseErrorOptions = {}) {
-    super('rate_limit.exceeded', options);
+  /** @param code a 429 code of the registry; subclasses name their own */
+  constructor(rateLimit: RateLimitState, options: GatehouseErrorOptions = {}, code: 'rate_limit.exceeded' | 'auth.login_throttled' = 'rate_limit.exceeded') {
+    super(code, options);
     this.rateLimit = rateLimit;
     this.retryAfterSeconds = Math.max(1, rateLimit.resetSeconds);
+  }
+}
+
+/**
+ * Thrown by the login route when the client address is throttled for credential stuffing
+ * (`auth.login_throttled`, 429 with `Retry-After` and the RateLimit fields of policy
+ * `login_ip`). Build it from `checkLogin`'s `ip_throttled` result.
+ *
+ * @example
+ * if (!check.allowed && check.reason === 'ip_throttled') throw new LoginThrottledError(check.rateLimit);
+ */
+export class LoginThrottledError extends RateLimitedError {
+  override readonly name: string = 'LoginThrottledError';
+
+  constructor(rateLimit: RateLimitState, options: GatehouseErrorOptions = {}) {
+    super(rateLimit, options, 'auth.login_throttled');
   }
 }
 

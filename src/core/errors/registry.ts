@@ -69,6 +69,101 @@ export const errorRegistry = {
     title: 'Service Unavailable',
     publicMessage: 'The credential could not be checked because the verification service is unavailable. Retry later.',
   },
+  'jwt.invalid_token': {
+    status: 401,
+    title: 'Unauthorized',
+    publicMessage: 'A valid access token is required.',
+  },
+  'auth.login_throttled': {
+    status: 429,
+    title: 'Too Many Requests',
+    publicMessage: 'Too many failed sign-in attempts from this network. Retry after the time in Retry-After.',
+  },
+  'auth.invalid_credentials': {
+    status: 401,
+    title: 'Unauthorized',
+    publicMessage: 'invalid e-mail or password',
+  },
+  'session.invalid': {
+    status: 401,
+    title: 'Unauthorized',
+    publicMessage: 'A valid session is required. Sign in again.',
+  },
+  'session.not_found': {
+    status: 404,
+    title: 'Not Found',
+    publicMessage: 'No session with this id exists for the signed-in user.',
+  },
+  'session.limit_reached': {
+    status: 409,
+    title: 'Conflict',
+    publicMessage: 'This account has the most active sessions allowed. Sign out on another device first.',
+  },
+  'csrf.rejected': {
+    status: 403,
+    title: 'Forbidden',
+    publicMessage: 'The request was refused: it does not come from this site (Origin or CSRF token missing or wrong).',
+  },
+  'account.not_found': {
+    status: 404,
+    title: 'Not Found',
+    publicMessage: 'No user with this id exists.',
+  },
+  'account.email_taken': {
+    status: 409,
+    title: 'Conflict',
+    publicMessage: 'Another user already has this e-mail address.',
+  },
+  'account.wrong_password': {
+    status: 403,
+    title: 'Forbidden',
+    publicMessage: 'The current password is not correct.',
+  },
+  'account.token_invalid': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'This link is invalid, has expired or has already been used. Request a new one.',
+  },
+  'account.signup_disabled': {
+    status: 403,
+    title: 'Forbidden',
+    publicMessage: 'Self sign-up is disabled on this server. Ask an administrator for an account.',
+  },
+  'password.too_short': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'The password is too short.',
+  },
+  'password.too_long': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'The password is too long.',
+  },
+  'password.too_common': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'The password is on a list of commonly used passwords. Choose another.',
+  },
+  'password.matches_email': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'The password must not be the e-mail address.',
+  },
+  'refresh_token.invalid': {
+    status: 401,
+    title: 'Unauthorized',
+    publicMessage: 'The refresh token is missing, invalid, expired or revoked. Sign in again.',
+  },
+  'signing_key.unavailable': {
+    status: 503,
+    title: 'Service Unavailable',
+    publicMessage: 'Tokens cannot be issued right now: no usable signing key. Retry later.',
+  },
+  'signing_key.rotation_pending': {
+    status: 409,
+    title: 'Conflict',
+    publicMessage: 'A signing key rotation is already pending: a published key is waiting for its activation time.',
+  },
   internal: {
     status: 500,
     title: 'Internal Server Error',

@@ -40,4 +40,134 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('api_keys').execute();
     },
   },
+  '0002_accounts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('email', 'varchar(320)', (c) => c.notNull())
+        .addColumn('email_normalized', 'varchar(320)', (c) => c.notNull().unique())
+        .addColumn('email_verified', 'integer', (c) => c.notNull())
+        .addColumn('name', 'varchar(200)')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('password_changed_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('account_tokens')
+        .addColumn('hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('purpose', 'varchar(32)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('email', 'varchar(320)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('consumed_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('account_tokens_user_idx').on('account_tokens').columns(['user_id', 'purpose']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('account_tokens').execute();
+      await db.schema.dropTable('users').execute();
+    },
+  },
+  '0003_sessions': {
+    async up(db: Kysely<unknown>) {
+      // No foreign key to users: sessions are ended through the sessions domain
+      // (revokeAllForUser), and a session row outlives nothing it points to.
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('authenticated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .addColumn('idle_expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('absolute_expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addColumn('end_reason', 'varchar(32)')
+        .addColumn('ip', 'varchar(64)')
+        .addColumn('user_agent', 'varchar(512)')
+        .addColumn('auth_level', 'integer', (c) => c.notNull())
+        .addColumn('amr', 'varchar(200)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user_id_idx').on('sessions').columns(['user_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('sessions').execute();
+    },
+  },
+  '0004_defense': {
+    async up(db: Kysely<unknown>) {
+      // Server secrets generated at first start and shared by every instance (the login
+      // defence's device-cookie and identifier-hash key when none is configured).
+      await db.schema
+        .createTable('server_secrets')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('server_secrets').execute();
+    },
+  },
+  '0005_jwt': {
+    async up(db: Kysely<unknown>) {
+      // `generation` is unique: two instances rotating at once both try to insert the next
+      // generation and exactly one succeeds (the compare-and-set of scheduled rotation).
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('generation', 'integer', (c) => c.notNull().unique())
+        .addColumn('alg', 'varchar(16)', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('private_key', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('activates_at', 'bigint', (c) => c.notNull())
+        .addColumn('retires_at', 'bigint')
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('state_changed_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('refresh_token_families')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('subject', 'varchar(255)', (c) => c.notNull())
+        .addColumn('client_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('audience', 'text', (c) => c.notNull())
+        .addColumn('auth_time', 'bigint')
+        .addColumn('amr', 'varchar(200)', (c) => c.notNull())
+        .addColumn('session_id', 'varchar(64)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoke_reason', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('refresh_token_families_subject_idx').on('refresh_token_families').columns(['subject']).execute();
+      await db.schema.createIndex('refresh_token_families_expires_idx').on('refresh_token_families').columns(['expires_at']).execute();
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('family_id', 'varchar(64)', (c) => c.notNull().references('refresh_token_families.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .addColumn('successor_id', 'varchar(64)')
+        .addColumn('successor_blob', 'text')
+        .addColumn('access_jti', 'varchar(64)')
+        .addColumn('access_expires_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family_idx').on('refresh_tokens').columns(['family_id']).execute();
+      await db.schema.createIndex('refresh_tokens_used_idx').on('refresh_tokens').columns(['used_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('refresh_tokens').execute();
+      await db.schema.dropTable('refresh_token_families').execute();
+      await db.schema.dropTable('signing_keys').execute();
+    },
+  },
 };
