@@ -20,6 +20,12 @@ export interface CounterStore {
    */
   consume(request: ConsumeRequest): Promise<ConsumeResult>;
   /**
+   * Optional: {@link consume} answered synchronously, for implementations that hold their
+   * counters in process (memory). Same semantics; lets the API-key hot path skip a promise.
+   * Implementations backed by a network service leave it undefined.
+   */
+  consumeNow?(request: ConsumeRequest): ConsumeResult;
+  /**
    * Adds `by` (default 1) to a counter that expires `windowMs` after its first increment
    * (the TTL is set atomically when the counter is created). Returns the new count and
    * when it resets. Used for failure counting (lockouts, throttles).
@@ -37,6 +43,28 @@ export interface CounterStore {
    * {@link consume} are not addressed by key; they expire with their window.
    */
   delete(key: string): Promise<void>;
+  /**
+   * Failure-slot reservation for lockouts and throttles, in one atomic step:
+   *
+   * 1. if `lockKey` is live, refuses with its expiry (`lockedNow: false`) and counts nothing;
+   * 2. otherwise adds 1 to the counter `key` (a counter as made by {@link increment}: it
+   *    expires `windowMs` after its first increment, the TTL set when it is created);
+   * 3. if the new count exceeds `limit`, creates `lockKey` for `lockMs` and refuses with
+   *    `lockedNow: true` (exactly one caller per lock sees this), else admits with the count.
+   *
+   * So of any number of concurrent callers, across instances sharing the backend, at most
+   * `limit` are admitted per window, and one lock is created when the next one arrives. A
+   * lock is a marker like {@link setIfAbsent}'s ({@link get} reads 1, {@link delete} removes it).
+   * On Redis Cluster the two keys must share a hash slot: give them one hash tag (`x:{id}:fail`).
+   */
+  reserveSlot(request: ReserveSlotRequest): Promise<ReserveSlotResult>;
+  /**
+   * Atomically subtracts `by` (default 1) from a live counter made by {@link increment} or
+   * {@link reserveSlot}, never below 0, keeping its expiry; an absent or expired counter is
+   * left absent (never created). Returns the new count (0 when absent). Used to give back a
+   * reserved failure slot after a success.
+   */
+  decrement(key: string, by?: number): Promise<number>;
   /** Resolves when the backend answers; rejects when it is unreachable. */
   ping(): Promise<void>;
   /** Releases timers and connections. */
@@ -65,3 +93,22 @@ export interface ConsumeResult {
   /** Milliseconds until the current window ends (≥ 1). */
   resetMs: number;
 }
+
+/** Arguments of {@link CounterStore.reserveSlot}. */
+export interface ReserveSlotRequest {
+  /** The failure counter, e.g. `def:fail:id:idh_…`. */
+  key: string;
+  /** The lock marker created when the counter exceeds `limit`, e.g. `def:lock:id:idh_…`. */
+  lockKey: string;
+  /** Most slots admitted per window (≥ 1). */
+  limit: number;
+  /** Counter window in milliseconds, from its first increment. */
+  windowMs: number;
+  /** Lock duration in milliseconds. */
+  lockMs: number;
+}
+
+/** Outcome of {@link CounterStore.reserveSlot}. Times are epoch milliseconds by the injected clock. */
+export type ReserveSlotResult =
+  | { reserved: true; count: number; resetAtMs: number }
+  | { reserved: false; lockedUntilMs: number; lockedNow: boolean };

@@ -214,6 +214,110 @@ export function runCounterStoreConformance(name: string, factory: (clock: Manual
       });
     });
 
+    describe('reserveSlot', () => {
+      const request = (label: string, limit = 3) => {
+        const base = freshKey(label);
+        return { key: `${base}:fail`, lockKey: `${base}:lock`, limit, windowMs: MINUTE, lockMs: 15 * MINUTE };
+      };
+
+      it('admits exactly `limit` slots, then locks once and refuses with the lock expiry', async () => {
+        const req = request('reserve');
+        for (let i = 1; i <= 3; i++) expect(await store.reserveSlot(req)).toEqual({ reserved: true, count: i, resetAtMs: START + MINUTE });
+        expect(await store.reserveSlot(req)).toEqual({ reserved: false, lockedUntilMs: START + 15 * MINUTE, lockedNow: true });
+        clock.advance(1_000);
+        expect(await store.reserveSlot(req)).toEqual({ reserved: false, lockedUntilMs: START + 15 * MINUTE, lockedNow: false });
+        expect(await store.get(req.lockKey)).toBe(1);
+      });
+
+      it('counts nothing while locked, and starts over when the lock and the window have expired', async () => {
+        const req = request('reserve-expiry', 2);
+        for (let i = 0; i < 3; i++) await store.reserveSlot(req);
+        clock.advance(MINUTE);
+        // The window is over but the lock is not.
+        expect(await store.reserveSlot(req)).toMatchObject({ reserved: false, lockedNow: false });
+        expect(await store.get(req.key)).toBe(0);
+        clock.set(START + 15 * MINUTE - 1);
+        expect(await store.reserveSlot(req)).toMatchObject({ reserved: false, lockedUntilMs: START + 15 * MINUTE });
+        clock.set(START + 15 * MINUTE);
+        expect(await store.reserveSlot(req)).toEqual({ reserved: true, count: 1, resetAtMs: START + 16 * MINUTE });
+      });
+
+      it('counts slots within the window and forgets them once it expires', async () => {
+        const req = request('reserve-window', 2);
+        await store.reserveSlot(req);
+        await store.reserveSlot(req);
+        clock.advance(MINUTE - 1);
+        expect(await store.reserveSlot(req)).toMatchObject({ reserved: false, lockedNow: true });
+        const other = request('reserve-window-2', 2);
+        await store.reserveSlot(other);
+        await store.reserveSlot(other);
+        clock.advance(MINUTE);
+        expect(await store.reserveSlot(other)).toMatchObject({ reserved: true, count: 1 });
+      });
+
+      it('re-locks at once when a lock ends while the window still holds more than `limit`', async () => {
+        const req = { ...request('reserve-short-lock', 1), lockMs: 10_000 };
+        await store.reserveSlot(req);
+        expect(await store.reserveSlot(req)).toMatchObject({ reserved: false, lockedNow: true, lockedUntilMs: START + 10_000 });
+        clock.advance(10_000);
+        expect(await store.reserveSlot(req)).toEqual({ reserved: false, lockedNow: true, lockedUntilMs: START + 20_000 });
+      });
+
+      it('of 50 concurrent callers admits exactly `limit` and reports the new lock to exactly one', async () => {
+        const req = request('reserve-concurrent', 10);
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.reserveSlot(req)));
+        const admitted = results.filter((r) => r.reserved);
+        expect(admitted).toHaveLength(10);
+        expect(admitted.map((r) => (r.reserved ? r.count : 0)).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+        expect(results.filter((r) => !r.reserved && r.lockedNow)).toHaveLength(1);
+      });
+
+      it('a lock can be lifted with delete', async () => {
+        const req = request('reserve-unlock', 1);
+        await store.reserveSlot(req);
+        await store.reserveSlot(req);
+        await store.delete(req.lockKey);
+        await store.delete(req.key);
+        expect(await store.reserveSlot(req)).toMatchObject({ reserved: true, count: 1 });
+      });
+    });
+
+    describe('decrement', () => {
+      it('gives back a reserved slot, keeping the window', async () => {
+        const req = { key: freshKey('dec-slot'), lockKey: freshKey('dec-lock'), limit: 2, windowMs: MINUTE, lockMs: MINUTE };
+        await store.reserveSlot(req);
+        await store.reserveSlot(req);
+        expect(await store.decrement(req.key)).toBe(1);
+        clock.advance(30_000);
+        expect(await store.reserveSlot(req)).toEqual({ reserved: true, count: 2, resetAtMs: START + MINUTE });
+      });
+
+      it('subtracts `by`, never below 0', async () => {
+        const key = freshKey('dec');
+        await store.increment(key, 10_000, 3);
+        expect(await store.decrement(key, 2)).toBe(1);
+        expect(await store.decrement(key, 5)).toBe(0);
+        expect(await store.get(key)).toBe(0);
+        expect(await store.increment(key, 10_000)).toEqual({ count: 1, resetAtMs: START + 10_000 });
+      });
+
+      it('never creates an absent or expired counter', async () => {
+        const key = freshKey('dec-absent');
+        expect(await store.decrement(key)).toBe(0);
+        expect(await store.increment(key, 10_000)).toEqual({ count: 1, resetAtMs: START + 10_000 });
+        clock.advance(10_000);
+        expect(await store.decrement(key)).toBe(0);
+        expect(await store.increment(key, 10_000)).toEqual({ count: 1, resetAtMs: START + 20_000 });
+      });
+
+      it('is atomic under concurrency', async () => {
+        const key = freshKey('dec-concurrent');
+        await store.increment(key, 10_000, 100);
+        await Promise.all(Array.from({ length: 40 }, () => store.decrement(key)));
+        expect(await store.get(key)).toBe(60);
+      });
+    });
+
     it('ping resolves while the backend is up', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

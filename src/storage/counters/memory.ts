@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { ConsumeRequest, ConsumeResult, CounterStore } from '../../rate-limit/store.js';
+import type { ConsumeRequest, ConsumeResult, CounterStore, ReserveSlotRequest, ReserveSlotResult } from '../../rate-limit/store.js';
 
 interface Entry {
   count: number;
@@ -58,8 +58,29 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions): Co
     return { allowed: true, remaining: req.limit - used - cost, resetMs };
   }
 
+  function reserveSlotSync(req: ReserveSlotRequest): ReserveSlotResult {
+    const now = clock.now();
+    const lock = live(req.lockKey, now);
+    if (lock) return { reserved: false, lockedUntilMs: lock.expiresAt, lockedNow: false };
+    let counter = live(req.key, now);
+    if (counter) counter.count += 1;
+    else entries.set(req.key, (counter = { count: 1, expiresAt: now + req.windowMs }));
+    if (counter.count <= req.limit) return { reserved: true, count: counter.count, resetAtMs: counter.expiresAt };
+    const lockedUntilMs = now + req.lockMs;
+    entries.set(req.lockKey, { count: 1, expiresAt: lockedUntilMs });
+    return { reserved: false, lockedUntilMs, lockedNow: true };
+  }
+
   return {
     consume: (req) => Promise.resolve(consumeSync(req)),
+    consumeNow: consumeSync,
+    reserveSlot: (req) => Promise.resolve(reserveSlotSync(req)),
+    decrement(key, by = 1) {
+      const entry = live(key, clock.now());
+      if (!entry) return Promise.resolve(0);
+      entry.count = Math.max(0, entry.count - by);
+      return Promise.resolve(entry.count);
+    },
     increment(key, windowMs, by = 1) {
       const now = clock.now();
       const entry = live(key, now);

@@ -171,6 +171,31 @@ describe.skipIf(!url)(url ? 'Redis counter store' : `Redis counter store (${skip
     for (const key of keys) expect(await admin.pttl(key), key).toBeLessThanOrEqual(2 * MINUTE + 2_000);
   });
 
+  it('gives the counter and the lock of reserveSlot a TTL, and decrement creates no key', async () => {
+    const { store, prefix } = await open();
+    const req = { key: 'def:{id:x}:fail', lockKey: 'def:{id:x}:lock', limit: 1, windowMs: MINUTE, lockMs: 15 * MINUTE };
+    await store.reserveSlot(req);
+    await store.reserveSlot(req);
+    expect(await store.decrement('def:{id:absent}:fail')).toBe(0);
+    const keys = (await keysWith(admin, prefix)).sort();
+    expect(keys).toEqual([`${prefix}def:{id:x}:fail`, `${prefix}def:{id:x}:lock`]);
+    expect(await admin.pttl(`${prefix}def:{id:x}:fail`)).toBeGreaterThan(0);
+    expect(await admin.pttl(`${prefix}def:{id:x}:fail`)).toBeLessThanOrEqual(MINUTE + 2_000);
+    expect(await admin.pttl(`${prefix}def:{id:x}:lock`)).toBeGreaterThan(MINUTE);
+    expect(await admin.pttl(`${prefix}def:{id:x}:lock`)).toBeLessThanOrEqual(15 * MINUTE + 2_000);
+  });
+
+  it('reserves atomically across two stores (instances) sharing a prefix: exactly `limit` of 100', async () => {
+    const clock = createManualClock(START);
+    const prefix = randomPrefix();
+    const a = await open({ clock, keyPrefix: prefix });
+    const b = await open({ clock, keyPrefix: prefix });
+    const req = { key: 'def:{id:y}:fail', lockKey: 'def:{id:y}:lock', limit: 10, windowMs: MINUTE, lockMs: 15 * MINUTE };
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? a.store : b.store).reserveSlot(req)));
+    expect(results.filter((r) => r.reserved)).toHaveLength(10);
+    expect(results.filter((r) => !r.reserved && r.lockedNow)).toHaveLength(1);
+  });
+
   it('namespaces every key by keyPrefix and keeps two prefixes apart', async () => {
     const clock = createManualClock(START);
     const one = await open({ clock });
@@ -263,6 +288,8 @@ describe.skipIf(!url)(url ? 'Redis counter store' : `Redis counter store (${skip
         expectUnavailable(await rejectionWithin(store.setIfAbsent('jti:x', 10_000), 3_000));
         expectUnavailable(await rejectionWithin(store.get('fail:x'), 3_000));
         expectUnavailable(await rejectionWithin(store.delete('fail:x'), 3_000));
+        expectUnavailable(await rejectionWithin(store.reserveSlot({ key: 'fail:z', lockKey: 'lock:z', limit: 1, windowMs: MINUTE, lockMs: MINUTE }), 3_000));
+        expectUnavailable(await rejectionWithin(store.decrement('fail:z'), 3_000));
 
         server = await startRedisServer(port);
         // The client reconnects with backoff (at most 2 s between attempts).
