@@ -8,6 +8,8 @@ export interface CachedKey {
   credential: Readonly<{ kind: 'api_key'; id: string; prefix: string }>;
   /** `actor` of this key's verify events (frozen). */
   actor: Readonly<{ type: 'api_key'; id: string }>;
+  /** The key's rate-limit counter key (`rl:api_key:<id>`), built once. */
+  rateLimitKey: string;
   /** When the record was read from storage, epoch milliseconds. */
   cachedAt: number;
 }
@@ -18,6 +20,7 @@ export function makeCachedKey(record: ApiKeyRecord, view: ApiKey, cachedAt: numb
     record,
     view,
     cachedAt,
+    rateLimitKey: `rl:api_key:${record.id}`,
     credential: Object.freeze({ kind: 'api_key' as const, id: record.id, prefix: `${record.prefix}_${record.start}` }),
     actor: Object.freeze({ type: 'api_key' as const, id: record.id }),
   };

@@ -27,6 +27,8 @@ export interface ApiKeyDeps extends ApiKeyServiceOptions {
   lastUsed: LastUsedRecorder;
   /** The pepper as bytes, or undefined for plain SHA-256. */
   pepper: Buffer | undefined;
+  /** The configured key prefixes (live, test), built once. */
+  prefixList: readonly string[];
 }
 
 /** The public view of a record: everything but the hash. */

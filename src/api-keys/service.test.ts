@@ -646,3 +646,37 @@ describe('audit events of management operations', () => {
     expect(h.events[3]!.target).toEqual({ type: 'api_key', id: rotated.apiKey.id });
   });
 });
+
+describe('verifyNow (the synchronous hot path)', () => {
+  it('answers a cached key synchronously with memory counters, with the same result and one event', async () => {
+    const h = await setup();
+    const { key } = await h.service.create({ name: 'hot', rateLimit: { limit: 2, windowSeconds: 60 } });
+    const first = h.service.verifyNow(key);
+    expect(first).toBeInstanceOf(Promise); // not cached yet: one lookup
+    expect(codeOfResult(await first)).toBe('VALID');
+    const before = verifyEvents(h).length;
+    const second = h.service.verifyNow(key);
+    expect(second).not.toBeInstanceOf(Promise);
+    expect(codeOfResult(second as VerifyApiKeyResult)).toBe('VALID');
+    expect(verifyEvents(h).length).toBe(before + 1);
+    // The rate limit is consumed exactly as by verify().
+    const third = h.service.verifyNow(key) as VerifyApiKeyResult;
+    expect(codeOfResult(third)).toBe('RATE_LIMITED');
+  });
+
+  it('sees a revocation at once on the synchronous path', async () => {
+    const h = await setup();
+    const { key, apiKey } = await h.service.create({ name: 'hot' });
+    await h.service.verify(key);
+    expect(codeOfResult(h.service.verifyNow(key) as VerifyApiKeyResult)).toBe('VALID');
+    await h.service.revoke(apiKey.id);
+    expect(codeOfResult(await h.service.verifyNow(key))).toBe('REVOKED');
+  });
+
+  it('refuses malformed keys synchronously, with no storage lookup', async () => {
+    const h = await setup();
+    const result = h.service.verifyNow('gk_live_nope');
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(codeOfResult(result as VerifyApiKeyResult)).toBe('NOT_FOUND');
+  });
+});

@@ -8,7 +8,7 @@ import { revokeApiKey } from './revoke.js';
 import { rotateApiKey, type RotateApiKeyOptions, type RotatedApiKey } from './rotate.js';
 import type { ApiKey } from './types.js';
 import { updateApiKey, type UpdateApiKeyInput } from './update.js';
-import { verifyApiKey, type VerifyApiKeyOptions, type VerifyApiKeyResult } from './verify.js';
+import { verifyApiKey, verifyApiKeyNow, type VerifyApiKeyOptions, type VerifyApiKeyResult } from './verify.js';
 
 export type { ApiKeyServiceOptions } from './context.js';
 
@@ -17,6 +17,11 @@ export type { ApiKeyServiceOptions } from './context.js';
 export interface ApiKeyService {
   create(input: CreateApiKeyInput, context?: RequestContext): Promise<CreatedApiKey>;
   verify(key: string, options?: VerifyApiKeyOptions): Promise<VerifyApiKeyResult>;
+  /**
+   * {@link verify}, answered synchronously when no I/O is needed (cached key, in-process
+   * counters); otherwise the same promise. See `verifyApiKeyNow`.
+   */
+  verifyNow(key: string, options?: VerifyApiKeyOptions): VerifyApiKeyResult | Promise<VerifyApiKeyResult>;
   get(id: string): Promise<ApiKey>;
   list(options?: ListApiKeysOptions): Promise<ApiKeyList>;
   update(id: string, input: UpdateApiKeyInput, context?: RequestContext): Promise<ApiKey>;
@@ -48,6 +53,7 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
     cache,
     lastUsed,
     pepper: options.config.pepper ? Buffer.from(options.config.pepper, 'utf8') : undefined,
+    prefixList: Object.freeze([options.config.prefixes.live, options.config.prefixes.test]),
   };
   const unsubscribe = options.store.onExternalChange((ids) => {
     if (!cache) return;
@@ -58,6 +64,7 @@ export function createApiKeyService(options: ApiKeyServiceOptions): ApiKeyServic
   return {
     create: (input, context) => createApiKey(deps, input, context),
     verify: (key, verifyOptions) => verifyApiKey(deps, key, verifyOptions),
+    verifyNow: (key, verifyOptions) => verifyApiKeyNow(deps, key, verifyOptions),
     get: (id) => getApiKey(deps, id),
     list: (listOptions) => listApiKeys(deps, listOptions),
     update: (id, input, context) => updateApiKey(deps, id, input, context),

@@ -12,6 +12,8 @@ import { errorResponse, rateLimitHeaders, unauthorizedResponse, type HttpErrorRe
  */
 export interface ApiKeyVerifier {
   verify(key: string, options?: VerifyApiKeyOptions): Promise<VerifyApiKeyResult>;
+  /** Optional synchronous answer when no I/O is needed (the in-process service has it). */
+  verifyNow?(key: string, options?: VerifyApiKeyOptions): VerifyApiKeyResult | Promise<VerifyApiKeyResult>;
 }
 
 /** What a successful API-key authentication puts on the request. */
@@ -84,15 +86,45 @@ export async function authenticateApiKey(
   readHeader: HeaderReader,
   options: { scopes?: readonly string[]; context?: RequestContext; requestId: string },
 ): Promise<ApiKeyAuthOutcome> {
+  return authenticateApiKeyNow(verifier, readHeader, options);
+}
+
+/**
+ * {@link authenticateApiKey}, answered synchronously when the verifier can answer without I/O
+ * (see `ApiKeyVerifier.verifyNow`); otherwise the same promise. Never throws: a verifier
+ * failure becomes a 503 outcome carrying the error.
+ */
+export function authenticateApiKeyNow(
+  verifier: ApiKeyVerifier,
+  readHeader: HeaderReader,
+  options: { scopes?: readonly string[]; context?: RequestContext; requestId: string },
+): ApiKeyAuthOutcome | Promise<ApiKeyAuthOutcome> {
   const extracted = extractApiKey(readHeader);
   if (extracted.kind === 'none') return { ok: false, response: unauthorizedResponse(false) };
   if (extracted.kind === 'conflict') return { ok: false, response: errorResponse(new GatehouseError('auth.invalid_request'), options.requestId) };
-  let result: VerifyApiKeyResult;
+  const verifyOptions: VerifyApiKeyOptions = {};
+  if (options.scopes) verifyOptions.scopes = options.scopes;
+  if (options.context) verifyOptions.context = options.context;
+  let result: VerifyApiKeyResult | Promise<VerifyApiKeyResult>;
   try {
-    result = await verifier.verify(extracted.key, { ...(options.scopes ? { scopes: options.scopes } : {}), ...(options.context ? { context: options.context } : {}) });
+    result = verifier.verifyNow ? verifier.verifyNow(extracted.key, verifyOptions) : verifier.verify(extracted.key, verifyOptions);
   } catch (err) {
-    return { ok: false, response: errorResponse(err, options.requestId), error: err };
+    return failed(err, options.requestId);
   }
+  if (result instanceof Promise) {
+    return result.then(
+      (settled) => toOutcome(settled, options),
+      (err: unknown) => failed(err, options.requestId),
+    );
+  }
+  return toOutcome(result, options);
+}
+
+function failed(err: unknown, requestId: string): ApiKeyAuthOutcome {
+  return { ok: false, response: errorResponse(err, requestId), error: err };
+}
+
+function toOutcome(result: VerifyApiKeyResult, options: { scopes?: readonly string[]; requestId: string }): ApiKeyAuthOutcome {
   if (result.valid) return { ok: true, auth: { apiKey: result.key, rateLimit: result.rateLimit }, headers: rateLimitHeaders(result.rateLimit) };
   switch (result.code) {
     case 'INSUFFICIENT_SCOPE':
