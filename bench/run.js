@@ -7,6 +7,8 @@
 //   BENCH_DURATION     measured seconds per target (default 10)
 //   BENCH_WARMUP       warm-up seconds per target, discarded (default 3)
 //   BENCH_CONNECTIONS  concurrent connections (default 50)
+//   BENCH_LOGIN_CONNECTIONS  concurrent connections of the login target (default 4: below the
+//                      lockout threshold, since each login in flight holds a failure slot)
 //   BENCH_WRITE_DOCS   0 to leave docs/benchmarks.md alone (default: write it)
 //   BENCH_CPU_PROF     1 to run the Gatehouse server under `node --cpu-prof` and print the
 //                      top self-time functions (profiling slows the server: figures of such a
@@ -23,6 +25,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
+import { argon2HashTime, prepareSessionBench } from './sessions.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -257,8 +260,8 @@ function percentile(sorted, p) {
 }
 
 /** Warm-up (discarded), then the measured run; latency percentiles from every 2xx response. */
-async function measure(label, { url, headers, serverPid, connections, warmupS, durationS }) {
-  const options = { url, headers, connections, pipelining: 1, timeout: 10 };
+async function measure(label, { url, headers, serverPid, connections, warmupS, durationS, method, body }) {
+  const options = { url, headers, connections, pipelining: 1, timeout: 10, ...(method ? { method } : {}), ...(body ? { body } : {}) };
   if (warmupS > 0) {
     log(`bench: ${label}: warm-up ${warmupS} s`);
     await runAutocannon({ ...options, duration: warmupS });
@@ -300,7 +303,7 @@ const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
 
-function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date }) {
+function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date, sessionRead, logins, argon2, loginConnections }) {
   const ratio = whoami.reqPerSec / bare.reqPerSec;
   const ratioOk = ratio >= TARGET_RATIO;
   const noisy = idleBefore < BUSY_IDLE_PCT || bare.otherCpuPct > BUSY_OTHER_PCT || whoami.otherCpuPct > BUSY_OTHER_PCT;
@@ -324,7 +327,15 @@ function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, p
     row('bare Fastify `GET /`', bare),
     row('Gatehouse `GET /v1/whoami` (valid key), SQLite + memory', whoami),
     ...(scaled ? [row('Gatehouse `GET /v1/whoami` (valid key), PostgreSQL + Redis', scaled)] : []),
+    ...(sessionRead ? [row('Gatehouse `GET /auth/session` (session cookie), SQLite + memory', sessionRead)] : []),
+    ...(logins ? [row(`Gatehouse \`POST /auth/login\` (argon2id; ${loginConnections} connections), SQLite + memory`, logins)] : []),
     '',
+    ...(sessionRead ? [`- session-cookie requests (\`GET /auth/session\`: cookie hash, session lookup, user lookup) / bare throughput: **${(sessionRead.reqPerSec / bare.reqPerSec).toFixed(2)}**`] : []),
+    ...(logins && argon2
+      ? [
+          `- logins: **${fmtInt(logins.reqPerSec)} per second** on one server CPU; one argon2id hash at m=${argon2.parameters.memoryKiB} KiB, t=${argon2.parameters.iterations}, p=${argon2.parameters.parallelism} takes **${fmtMs(argon2.meanMs)} ms** (mean of ${argon2.count}; p50 ${fmtMs(argon2.p50Ms)}, min ${fmtMs(argon2.minMs)}, max ${fmtMs(argon2.maxMs)} ms, measured on the load-generator CPU), so hashing alone bounds one CPU at ≈ ${fmtInt(1000 / argon2.meanMs)} logins/s`,
+        ]
+      : []),
     `- whoami (SQLite + memory) / bare throughput: **${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}): ${ratioOk ? 'met' : '**not met**'}`,
     `- whoami (SQLite + memory) p99: **${fmtMs(whoami.p99)} ms** (target < ${TARGET_P99_MS} ms): ${p99Ok ? 'met' : '**not met**'}`,
     ...(scaled
@@ -515,6 +526,32 @@ async function main() {
     warmupS,
     durationS,
   });
+  // Sessions: cookie-authenticated reads first, then logins (which may evict the bench
+  // session: the user's 11th session ends the oldest).
+  const loginConnections = envNumber('BENCH_LOGIN_CONNECTIONS', 4, { min: 1, integer: true });
+  let sessionRead;
+  let logins;
+  if (!cpuProf) {
+    const { cookie, loginBody } = await prepareSessionBench(gatehouseServer);
+    sessionRead = await measure('Gatehouse GET /auth/session', {
+      url: `${gatehouseServer.url}/auth/session`,
+      headers: { cookie },
+      serverPid: gatehouseServer.child.pid,
+      connections,
+      warmupS,
+      durationS,
+    });
+    logins = await measure('Gatehouse POST /auth/login', {
+      url: `${gatehouseServer.url}/auth/login`,
+      method: 'POST',
+      body: loginBody,
+      headers: { 'content-type': 'application/json' },
+      serverPid: gatehouseServer.child.pid,
+      connections: loginConnections,
+      warmupS,
+      durationS,
+    });
+  }
   await stopChild(gatehouseServer.child, 15_000);
   const auditLines = await countLines(auditPath);
 
@@ -558,7 +595,8 @@ async function main() {
   const keyCount = cpuProf || process.env.BENCH_KEY_COUNT === '0' ? undefined : runKeyCount(pgUrl ? { BENCH_DATABASE_URL: pgUrl } : {});
 
   // 4. Report.
-  const markdown = reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date: new Date().toISOString() });
+  const argon2 = cpuProf ? undefined : await argon2HashTime();
+  const markdown = reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date: new Date().toISOString(), sessionRead, logins, argon2, loginConnections });
   log('');
   log(markdown);
   log('');
@@ -574,7 +612,7 @@ async function main() {
     }
   }
 
-  const invalid = [bare, whoami, ...(scaled ? [scaled] : [])].filter((r) => r.non2xx > 0 || r.errors > 0);
+  const invalid = [bare, whoami, ...(scaled ? [scaled] : []), ...(sessionRead ? [sessionRead] : []), ...(logins ? [logins] : [])].filter((r) => r.non2xx > 0 || r.errors > 0);
   if (invalid.length > 0) {
     log(`bench: INVALID RUN: non-2xx responses or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
     return 1;
