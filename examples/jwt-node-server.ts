@@ -19,8 +19,9 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 /** Listens on 127.0.0.1:`port` (0: ephemeral) and answers every request with `handler`. */
 export function serveFetch(handler: FetchHandler, port: number): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
-    toRequest(req, origin)
+    // The request URL's origin does not come from the client's Host header: a malformed one
+    // would make `new URL` throw.
+    toRequest(req, `http://127.0.0.1`)
       .then((request) => handler(request))
       .then(async (response) => {
         res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -20,10 +20,18 @@ describe('checkPasswordPolicy (NIST SP 800-63B §3.1.1.2)', () => {
     expect(checkPasswordPolicy('ｃｏｒｒｅｃｔ ｈｏｒｓｅ', policy)).toBe('correct horse');
   });
 
-  it('has no composition rules: all lower-case letters, all digits or all spaces of the right length pass', () => {
+  it('has no composition rules: all lower-case letters, all digits, or words with spaces of the right length pass', () => {
     expect(() => checkPasswordPolicy('zzzzqqqqxxxxwwww', policy)).not.toThrow();
     expect(() => checkPasswordPolicy('739184627391846', policy)).not.toThrow();
-    expect(() => checkPasswordPolicy(' '.repeat(12), policy)).not.toThrow();
+    expect(() => checkPasswordPolicy('  a  b  c  d  ', policy)).not.toThrow();
+  });
+
+  it('refuses one character repeated and passwords with no visible character (password.too_repetitive)', () => {
+    for (const trivial of ['a'.repeat(12), 'AaAaAaAaAaAa', ' '.repeat(12), '\u200b'.repeat(12), '\u3000'.repeat(12), ' \u200b\t'.repeat(4), '🦊'.repeat(12)]) {
+      expect(failure(trivial).code).toBe('password.too_repetitive');
+    }
+    expect(failure('a'.repeat(12)).message).not.toContain('aaaa');
+    expect(() => checkPasswordPolicy('ab'.repeat(6) + 'c', policy)).not.toThrow();
   });
 
   it('refuses 11 code points and accepts 12 (the default minimum)', () => {
@@ -33,10 +41,10 @@ describe('checkPasswordPolicy (NIST SP 800-63B §3.1.1.2)', () => {
   });
 
   it('counts Unicode code points, not UTF-16 units: 12 emoji are 12 characters, 6 are too short', () => {
-    expect(countCodePoints('🦊'.repeat(12))).toBe(12);
-    expect(() => checkPasswordPolicy('🦊'.repeat(12), policy)).not.toThrow();
+    expect(countCodePoints('🦊🐻'.repeat(6))).toBe(12);
+    expect(() => checkPasswordPolicy('🦊🐻'.repeat(6), policy)).not.toThrow();
     // 6 emoji are 12 UTF-16 units but 6 characters.
-    expect(failure('🦊'.repeat(6)).code).toBe('password.too_short');
+    expect(failure('🦊🐻'.repeat(3)).code).toBe('password.too_short');
   });
 
   it('counts after NFKC: a decomposed é (2 code points) counts like the composed one after normalisation', () => {

@@ -24,7 +24,7 @@ export function normalizePassword(password: string): string {
  *
  * @param emailNormalized the account's normalised e-mail, when known
  * @throws {GatehouseError} `request.invalid` (not a string), `password.too_short`,
- *   `password.too_long`, `password.too_common`, `password.matches_email`
+ *   `password.too_long`, `password.too_repetitive`, `password.too_common`, `password.matches_email`
  * @example checkPasswordPolicy('correct horse battery staple', policy, 'ann@example.com')
  */
 export function checkPasswordPolicy(password: unknown, policy: PasswordPolicy, emailNormalized?: string): string {
@@ -39,9 +39,25 @@ export function checkPasswordPolicy(password: unknown, policy: PasswordPolicy, e
   }
   if (length > policy.maxLength) throw tooLong(policy);
   const folded = normalized.toLowerCase();
+  if (isTriviallyRepetitive(folded)) throw new GatehouseError('password.too_repetitive');
   if (emailNormalized !== undefined && folded === emailNormalized) throw new GatehouseError('password.matches_email');
   if (policy.rejectCommon && loadCommonPasswords().has(folded)) throw new GatehouseError('password.too_common');
   return normalized;
+}
+
+/** Spaces, and characters that render as nothing (zero-width and other format characters). */
+const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * True when a (case-folded) password is one character repeated, or has no visible character
+ * at all: such passwords pass a length rule yet are among the first an attacker tries
+ * (NIST SP 800-63B §3.1.1.2: repetitive or sequential characters).
+ */
+export function isTriviallyRepetitive(folded: string): boolean {
+  if (folded.replace(INVISIBLE, '').length === 0) return true;
+  const first = folded.codePointAt(0);
+  for (const c of folded) if (c.codePointAt(0) !== first) return false;
+  return true;
 }
 
 /** Length in Unicode code points (a surrogate pair counts once). */

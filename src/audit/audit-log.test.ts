@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +37,14 @@ async function readLines(log: { flush(): Promise<void> }, file: string): Promise
 }
 
 describe('createAuditLog (JSON Lines file)', () => {
+  it('creates the file readable by its owner only (events hold addresses and user ids)', async () => {
+    const file = join(dir, 'private.log');
+    const log = createAuditLog({ destination: file, clock: createManualClock(T0) });
+    log.emit(verifyEvent);
+    await readLines(log, file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('writes one JSON object per line, starting with the schema', async () => {
     const file = join(dir, 'nested', 'audit.log');
     const log = createAuditLog({ destination: file, clock: createManualClock(T0), instance: 'node-1' });

@@ -77,7 +77,7 @@ export class LineWriter {
     if (destination === 'stdout') return new LineWriter(process.stdout, false, destination, logger, clock);
     if (destination === 'stderr') return new LineWriter(process.stderr, false, destination, logger, clock);
     mkdirSync(dirname(destination), { recursive: true });
-    return new LineWriter(createWriteStream(destination, { flags: 'a' }), true, destination, logger, clock);
+    return new LineWriter(createWriteStream(destination, { flags: 'a', mode: 0o600 }), true, destination, logger, clock);
   }
 
   /** Queues one line (which must end with a newline). O(1), no I/O. */

@@ -76,7 +76,11 @@ export function safeReturnTo(value: unknown, fallback = '/login'): string {
   try {
     const url = new URL(value, 'http://gatehouse.invalid');
     if (url.origin !== 'http://gatehouse.invalid') return fallback;
-    return url.pathname + url.search + url.hash;
+    const normalized = url.pathname + url.search + url.hash;
+    // Removing dot-segments can make a path-relative value network-relative (`/.//evil.example`
+    // becomes `//evil.example`): check the result too, since that is what the browser follows.
+    if (normalized.startsWith('//') || normalized.startsWith('/\\')) return fallback;
+    return normalized;
   } catch {
     return fallback;
   }

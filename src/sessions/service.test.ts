@@ -271,3 +271,12 @@ describe('session service (injected clock, SQLite in memory)', () => {
     expect(await store.findById(b.session.id)).toBeNull();
   });
 });
+
+describe('configuration', () => {
+  it('refuses a last-seen interval at or above the idle timeout (a session in use would end as idle)', async () => {
+    const { loadConfig } = await import('../core/config/load.js');
+    const { createSessionService: create } = await import('./service.js');
+    const config = loadConfig({ env: {}, overrides: { sessions: { idleTimeoutSeconds: 60, lastSeenUpdateSeconds: 60 } } });
+    expect(() => create({ config: config.sessions } as Parameters<typeof create>[0])).toThrow(/sessions.lastSeenUpdateSeconds \(60\) must be less than sessions.idleTimeoutSeconds \(60\)/);
+  });
+});

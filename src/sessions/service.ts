@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import type { SessionDeps, SessionServiceOptions } from './context.js';
 import { createSession, type CreateSessionInput, type CreatedSession } from './create.js';
@@ -45,10 +46,19 @@ export interface SessionService {
 /**
  * Builds the session service from explicit dependencies.
  *
+ * @throws {ConfigError} when `lastSeenUpdateSeconds` is not below `idleTimeoutSeconds`
  * @example
  * const sessions = createSessionService({ store, audit, clock: systemClock, random: secureRandom, config: config.sessions, logger });
  */
 export function createSessionService(options: SessionServiceOptions): SessionService {
+  const { idleTimeoutSeconds, lastSeenUpdateSeconds } = options.config;
+  // Use is recorded at most every lastSeenUpdateSeconds; at or above the idle timeout, a
+  // session in constant use would still end as idle.
+  if (lastSeenUpdateSeconds >= idleTimeoutSeconds) {
+    throw new ConfigError(
+      `Invalid configuration: sessions.lastSeenUpdateSeconds (${lastSeenUpdateSeconds}) must be less than sessions.idleTimeoutSeconds (${idleTimeoutSeconds}), or sessions in use would end as idle`,
+    );
+  }
   const deps: SessionDeps = options;
   const purgeInactive = () => options.store.deleteInactiveBefore(options.clock.now() - RETENTION_MS);
   const timer = setInterval(() => {

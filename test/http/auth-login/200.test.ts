@@ -57,7 +57,7 @@ describe('POST /auth/login → 200 / 303', () => {
     expect(cookieValue(res, '__Host-gatehouse_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/ok\r\nSet-Cookie: x=1'])('never redirects off-site: return_to %j goes to /login', async (returnTo) => {
+  it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/ok\r\nSet-Cookie: x=1', '/.//evil.example/x', '/..//evil.example', '/%2e%2e//evil.example'])('never redirects off-site: return_to %j goes to /login', async (returnTo) => {
     const res = await postForm(server, '/auth/login', { email: 'alice@example.com', password: PASSWORD, return_to: returnTo }, { origin: server.url });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/login');
