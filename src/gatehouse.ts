@@ -27,6 +27,8 @@ import { resolveKeyEncryptionKeys } from './jwt/resolve-key-encryption-key.js';
 import { createTokenService, type TokenService } from './jwt/service.js';
 import { createSqlRefreshTokenStore } from './storage/sql/refresh-token-store.js';
 import { createSqlSigningKeyStore } from './storage/sql/signing-key-store.js';
+import { createOAuthService, type OAuthService } from './oauth/service.js';
+import { createSqlOAuthClientStore } from './storage/sql/oauth-client-store.js';
 
 /** Options of {@link createGatehouse}. */
 export interface CreateGatehouseOptions {
@@ -61,6 +63,8 @@ export interface Gatehouse {
   sessions: SessionService;
   /** Signing keys and JWKS, access and refresh tokens, early revocation (`docs/tokens.md`). */
   tokens: TokenService;
+  /** The OAuth 2.0 authorization server: clients, token, revocation, introspection, metadata (`docs/oauth.md`). */
+  oauth: OAuthService;
   /** The login flow: password (then, later, a second factor) → session (`docs/sessions.md`). */
   login: LoginService;
   /** The session cookie's name and `Secure` flag, decided at start from `sessions.cookie.secure`. */
@@ -201,6 +205,18 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
     defense,
     sessions,
     tokens,
+    oauth: createOAuthService({
+      clients: createSqlOAuthClientStore(database),
+      tokens,
+      counters,
+      audit,
+      clock,
+      random,
+      config: config.oauth,
+      jwt: config.jwt,
+      issuer: publicUrlOf(config),
+      logger,
+    }),
     login: createLoginService({ accounts, defense, sessions, audit }),
     sessionCookie,
     audit,

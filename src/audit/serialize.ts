@@ -48,6 +48,7 @@ export function serializeEvent(e: AuthEvent): string {
   if (e.target) line += `,"target":${JSON.stringify(e.target)}`;
   if (e.credential) line += `,"credential":${fragment(e.credential)}`;
   if (e.session) line += `,"session":{"id":${JSON.stringify(e.session.id)}}`;
+  if (e.client) line += `,"client":{"id":${JSON.stringify(e.client.id)}}`;
   if (e.source) line += `,"source":${JSON.stringify(e.source)}`;
   if (e.http) line += `,"http":${JSON.stringify(e.http)}`;
   if (e.ratelimit) {

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, GatehouseError, VERSION } from '../index.js';
 import { registerKeys } from './commands/keys.js';
+import { registerClients } from './commands/clients.js';
 import { registerJwks } from './commands/jwks.js';
 import { registerUsers } from './commands/users.js';
 import { registerStart } from './commands/start.js';
@@ -18,6 +19,7 @@ registerStart(program);
 registerKeys(program);
 registerJwks(program);
 registerUsers(program);
+registerClients(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`gatehouse: error: ${message}\n`);

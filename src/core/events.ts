@@ -29,6 +29,12 @@ export const authEventTypes = [
   'signing_key.activate',
   'signing_key.retire',
   'signing_key.remove',
+  'token.introspect',
+  'oauth.client.create',
+  'oauth.client.update',
+  'oauth.client.delete',
+  'oauth.client.secret_rotate',
+  'oauth.client.authenticate',
 ] as const;
 
 /** One of {@link authEventTypes}. */
@@ -69,6 +75,8 @@ export interface AuthEvent {
   credential?: { kind: 'api_key' | 'password' | 'session' | 'refresh_token' | 'access_token'; id: string | null; prefix: string | null };
   /** The session the event is about or was made in: its public id (`ses_…`), never the cookie value. */
   session?: { id: string };
+  /** The OAuth client the event is about or that made the request: its public `client_id`, never its secret. */
+  client?: { id: string };
   source?: { ip?: string; user_agent?: string };
   http?: { method: string; route: string; request_id: string };
   ratelimit?: { policy: string; limit: number; remaining: number; reset_s: number };

@@ -1,4 +1,4 @@
-import { errorRegistry, type ErrorCode } from '../core/errors/registry.js';
+import { errorRegistry, oauthErrorOf, type ErrorCode } from '../core/errors/registry.js';
 import { GatehouseError, InsufficientScopeError, RateLimitedError, type RateLimitState } from '../core/errors/gatehouse-error.js';
 
 /**
@@ -119,4 +119,21 @@ export function toGatehouseError(err: unknown): GatehouseError {
 function safeValidationMessage(message: string | undefined): string {
   const m = (message ?? 'The request is not valid.').slice(0, 300);
   return m.endsWith('.') ? m : `${m}.`;
+}
+
+/**
+ * The RFC 6749 §5.2 error response of the OAuth endpoints (`/oauth2/*`): JSON
+ * `{ error, error_description }` with `Cache-Control: no-store` and `Pragma: no-cache`. A
+ * failed client authentication is 401, with `WWW-Authenticate: Basic` when the client tried
+ * the Authorization header (§5.2). Framework errors (wrong media type, bad body) are
+ * `invalid_request`; the private `detail` never leaves; 5xx keep the generic problem body.
+ */
+export function oauthErrorResponse(err: unknown, requestId: string, basicAttempted: boolean): HttpErrorResponse {
+  let gh = toGatehouseError(err);
+  if (gh.status < 500 && oauthErrorOf(gh.code) === undefined) gh = new GatehouseError('oauth.invalid_request', { publicMessage: gh.message, cause: err });
+  const error = oauthErrorOf(gh.code);
+  if (error === undefined) return errorResponse(gh, requestId);
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' };
+  if (gh.code === 'oauth.invalid_client' && basicAttempted) headers['www-authenticate'] = `Basic realm="${REALM}"`;
+  return { status: gh.status, headers, body: { error, error_description: gh.message } };
 }

@@ -1,3 +1,4 @@
+import type { OAuthClient } from '../oauth/types.js';
 import type { ApiKey } from '../api-keys/types.js';
 import type { RateLimitState } from '../core/errors/gatehouse-error.js';
 
@@ -85,4 +86,23 @@ export function serializeRateLimit(state: RateLimitState): RateLimitJson {
 
 export function deserializeRateLimit(json: RateLimitJson): RateLimitState {
   return { policy: json.policy, limit: json.limit, remaining: json.remaining, resetSeconds: json.reset, windowSeconds: json.window_seconds };
+}
+
+
+/** A client in RFC 7591 §3.2.1 wire names (never a secret or its hash). */
+export function serializeClient(client: OAuthClient): Record<string, unknown> {
+  return {
+    client_id: client.id,
+    client_name: client.name,
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    response_types: client.responseTypes,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    scope: client.scopes.join(' '),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    client_id_issued_at: Math.floor(client.createdAt / 1000),
+    created_at: iso(client.createdAt),
+    updated_at: iso(client.updatedAt),
+    secret_updated_at: iso(client.secretUpdatedAt),
+  };
 }

@@ -15,6 +15,8 @@ import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { tokenAdminRoutes, tokenRoutes } from './routes/tokens.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { oauthClientRoutes } from './routes/oauth-clients.js';
 
 /** Headers on every response. */
 const SECURITY_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
@@ -119,6 +121,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(accountFlowRoutes(gatehouse));
   await app.register(jwksRoutes(gatehouse));
   await app.register(tokenAdminRoutes(gatehouse));
+  await app.register(oauthClientRoutes(gatehouse));
+  await app.register(oauthRoutes(gatehouse));
 
   // Browser routes (sign-in page, form posts, session cookies). @fastify/cookie (its parsing
   // hook off: routes read the one cookie they need) and @fastify/formbody are registered in

@@ -82,14 +82,16 @@ export async function revokeFamilyAndAccessTokens(deps: TokenDeps, familyId: str
  * Revokes the family of a presented refresh token (sign-out of the browser flow; RFC 7009
  * §2.2: an unknown or malformed token is not an error). Access tokens of the family still live
  * are revoked early too. Returns true when a family was revoked by this call. Emits `token.revoke`.
+ * With `options.clientId`, a token of another client's family is left alone (false).
  *
  * @throws {GatehouseError} `storage.unavailable`
  * @example await gatehouse.tokens.revokeRefreshToken(cookieValue);
  */
-export async function revokeRefreshToken(deps: TokenDeps, presented: string, context: RequestContext = {}): Promise<boolean> {
+export async function revokeRefreshToken(deps: TokenDeps, presented: string, context: RequestContext = {}, options: { clientId?: string } = {}): Promise<boolean> {
   if (!isWellFormedRefreshToken(presented)) return false;
   const found = await deps.refreshTokens.findByHash(hashRefreshToken(presented));
-  if (!found) return false;
+  // RFC 7009 §2.1: a client revokes only tokens issued to it.
+  if (!found || (options.clientId !== undefined && found.family.clientId !== options.clientId)) return false;
   const family = await revokeFamilyAndAccessTokens(deps, found.family.id, 'revoked');
   emitTokenEvent(deps, 'token.revoke', 'success', family ? 'ok' : 'already_revoked', { family: found.family, refreshTokenId: found.token.id }, context);
   return family !== null;

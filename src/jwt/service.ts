@@ -43,7 +43,7 @@ export interface TokenService {
   /** See {@link refreshTokens}. */
   refresh(presented: string, options?: RefreshOptions, context?: RequestContext): Promise<IssuedTokens>;
   /** See {@link revokeRefreshToken}. */
-  revokeRefreshToken(presented: string, context?: RequestContext): Promise<boolean>;
+  revokeRefreshToken(presented: string, context?: RequestContext, options?: { clientId?: string }): Promise<boolean>;
   /** See {@link revokeForSubject}. */
   revokeForSubject(subject: string, reason: string, context?: RequestContext): Promise<number>;
   /** See {@link revokeAccessToken}. */
@@ -122,7 +122,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     issueAccessToken: (input) => issueAccessToken(deps, input),
     issueTokens: (input, context) => issueTokens(deps, input, context),
     refresh: (presented, refreshOptions, context) => refreshTokens(deps, presented, refreshOptions, context),
-    revokeRefreshToken: (presented, context) => revokeRefreshToken(deps, presented, context),
+    revokeRefreshToken: (presented, context, revokeOptions) => revokeRefreshToken(deps, presented, context, revokeOptions),
     revokeForSubject: (subject, reason, context) => revokeForSubject(deps, subject, reason, context),
     revokeAccessToken: (jti, revokeOptions, context) => revokeAccessToken(deps, jti, revokeOptions, context),
     isAccessTokenRevoked: (jti) => isAccessTokenRevoked(deps, jti),

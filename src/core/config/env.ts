@@ -67,6 +67,7 @@ export const envVariables = [
   { name: 'GATEHOUSE_JWT_ACCESS_TOKEN_AUDIENCE', path: ['jwt', 'accessToken', 'audience'], type: 'string' },
   { name: 'GATEHOUSE_JWT_REFRESH_TOKEN_LIFETIME_SECONDS', path: ['jwt', 'refreshToken', 'lifetimeSeconds'], type: 'integer' },
   { name: 'GATEHOUSE_JWT_REFRESH_REUSE_LEEWAY_SECONDS', path: ['jwt', 'refreshToken', 'reuseLeewaySeconds'], type: 'integer' },
+  { name: 'GATEHOUSE_OAUTH_RESOURCES', path: ['oauth', 'resources'], type: 'list' },
 ] as const satisfies readonly EnvVariable[];
 
 /** One environment variable and the configuration path it sets. */

@@ -255,6 +255,31 @@ const sessionsSchema = Type.Object(
 );
 
 /** Signing keys, JWKS, access and refresh tokens, the browser token flow (`docs/tokens.md`). */
+/** `oauth`: the OAuth 2.0 authorization server (`docs/oauth.md`). */
+const oauthSchema = Type.Object(
+  {
+    resources: Type.Array(Type.String({ minLength: 1, maxLength: 2048, pattern: '^[a-zA-Z][a-zA-Z0-9+.-]*:[^#\\s]+$' }), {
+      maxItems: 100,
+      description:
+        'The resource servers (RFC 8707 resource indicators: absolute URIs without a fragment) a client may name in `resource` at the token endpoint; a requested resource becomes the access token\'s `aud`. Any other value is refused with `invalid_target`. Empty (the default): `resource` is refused and tokens carry `jwt.accessToken.audience` (default: the issuer).',
+      default: [],
+    }),
+    scopesSupported: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]{1,128}$' }), {
+        maxItems: 256,
+        description: 'Scopes (RFC 6749 §3.3) advertised as `scopes_supported` in the authorization server metadata (RFC 8414). Unset: the field is omitted. Advisory: each client is still limited to its own registered `scope`.',
+      }),
+    ),
+    clientAssertionMaxLifetimeSeconds: Type.Integer({
+      minimum: 30,
+      maximum: 3600,
+      description: 'The longest lifetime (`exp` minus now, in seconds) a `private_key_jwt` client assertion (RFC 7523 §3) may have; its `jti` is remembered this long (plus `jwt.clockToleranceSeconds`) to refuse replays.',
+      default: 300,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const jwtSchema = Type.Object(
   {
     algorithm: Type.Union([Type.Literal('RS256'), Type.Literal('ES256'), Type.Literal('EdDSA')], {
@@ -537,6 +562,7 @@ export const configSchema = Type.Object(
     mail: mailSchema,
     sessions: sessionsSchema,
     jwt: jwtSchema,
+    oauth: oauthSchema,
   },
   { additionalProperties: false },
 );

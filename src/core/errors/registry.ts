@@ -144,6 +144,11 @@ export const errorRegistry = {
     title: 'Bad Request',
     publicMessage: 'The password is on a list of commonly used passwords. Choose another.',
   },
+  'password.too_repetitive': {
+    status: 400,
+    title: 'Bad Request',
+    publicMessage: 'The password must not be one character repeated or consist only of spaces or invisible characters.',
+  },
   'password.matches_email': {
     status: 400,
     title: 'Bad Request',
@@ -164,15 +169,83 @@ export const errorRegistry = {
     title: 'Conflict',
     publicMessage: 'A signing key rotation is already pending: a published key is waiting for its activation time.',
   },
+  'oauth.invalid_request': {
+    status: 400,
+    oauthError: 'invalid_request',
+    title: 'Bad Request',
+    publicMessage: 'The request is missing a required parameter, repeats one, or is otherwise malformed.',
+  },
+  'oauth.invalid_client': {
+    status: 401,
+    oauthError: 'invalid_client',
+    title: 'Unauthorized',
+    publicMessage: 'Client authentication failed.',
+  },
+  'oauth.unauthorized_client': {
+    status: 400,
+    oauthError: 'unauthorized_client',
+    title: 'Bad Request',
+    publicMessage: 'The client is not allowed to use this grant type.',
+  },
+  'oauth.unsupported_grant_type': {
+    status: 400,
+    oauthError: 'unsupported_grant_type',
+    title: 'Bad Request',
+    publicMessage: 'The grant type is not supported by this server.',
+  },
+  'oauth.invalid_scope': {
+    status: 400,
+    oauthError: 'invalid_scope',
+    title: 'Bad Request',
+    publicMessage: 'The requested scope is invalid, unknown, or exceeds what the client may ask for.',
+  },
+  'oauth.invalid_target': {
+    status: 400,
+    oauthError: 'invalid_target',
+    title: 'Bad Request',
+    publicMessage: 'The requested resource is invalid or not allowed.',
+  },
+  'oauth.unsupported_token_type': {
+    status: 400,
+    oauthError: 'unsupported_token_type',
+    title: 'Bad Request',
+    publicMessage: 'The token type hint is not supported.',
+  },
+  'oauth.client_not_found': {
+    status: 404,
+    title: 'Not Found',
+    publicMessage: 'No OAuth client with this id exists.',
+  },
+  'oauth.invalid_client_metadata': {
+    status: 400,
+    oauthError: 'invalid_client_metadata',
+    title: 'Bad Request',
+    publicMessage: 'A client metadata value is invalid.',
+  },
+  'oauth.invalid_redirect_uri': {
+    status: 400,
+    oauthError: 'invalid_redirect_uri',
+    title: 'Bad Request',
+    publicMessage: 'A redirect URI is invalid.',
+  },
   internal: {
     status: 500,
     title: 'Internal Server Error',
     publicMessage: 'An internal error occurred. It has been logged with the request id.',
   },
-} as const satisfies Record<string, { status: number; title: string; publicMessage: string }>;
+} as const satisfies Record<string, { status: number; oauthError?: string; title: string; publicMessage: string }>;
 
 /** Every public error code; `switch (err.code)` narrows on it. */
 export type ErrorCode = keyof typeof errorRegistry;
+
+/**
+ * The RFC 6749 §5.2 (or RFC 7009 / RFC 7591 / RFC 8707) `error` value of a code answered by an
+ * OAuth endpoint; undefined for codes that have none.
+ */
+export function oauthErrorOf(code: ErrorCode): string | undefined {
+  const entry = errorRegistry[code];
+  return 'oauthError' in entry ? entry.oauthError : undefined;
+}
 
 /** All codes, for tests and documentation. */
 export const errorCodes = Object.keys(errorRegistry) as ErrorCode[];

@@ -126,6 +126,27 @@ export interface RefreshTokensTable {
   access_expires_at: number | null;
 }
 
+/**
+ * Migration `0006_oauth_clients`: registered OAuth clients. JSON arrays in `redirect_uris`,
+ * `grant_types`, `response_types`, `scope`; `jwks` is the client's public JWK Set as JSON
+ * (`private_key_jwt`) or null; `secret_hash` the SHA-256 of the client secret (null for
+ * clients that have none).
+ */
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  redirect_uris: string;
+  grant_types: string;
+  response_types: string;
+  token_endpoint_auth_method: string;
+  scope: string;
+  jwks: string | null;
+  secret_hash: string | null;
+  created_at: number;
+  updated_at: number;
+  secret_updated_at: number | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   gatehouse_meta: MetaTable;
@@ -136,4 +157,5 @@ export interface Database {
   signing_keys: SigningKeysTable;
   refresh_token_families: RefreshTokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
+  oauth_clients: OAuthClientsTable;
 }

@@ -170,4 +170,26 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('signing_keys').execute();
     },
   },
+  '0006_oauth_clients': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('oauth_clients')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('redirect_uris', 'text', (c) => c.notNull())
+        .addColumn('grant_types', 'varchar(200)', (c) => c.notNull())
+        .addColumn('response_types', 'varchar(200)', (c) => c.notNull())
+        .addColumn('token_endpoint_auth_method', 'varchar(32)', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('jwks', 'text')
+        .addColumn('secret_hash', 'varchar(64)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('secret_updated_at', 'bigint')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('oauth_clients').execute();
+    },
+  },
 };

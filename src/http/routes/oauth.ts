@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatehouseError } from '../../core/errors/gatehouse-error.js';
+import type { Gatehouse } from '../../gatehouse.js';
+import { fastifyRequestContext } from '../../middleware/fastify.js';
+import { OAUTH_PATHS } from '../../oauth/context.js';
+import type { OAuthRequest } from '../../oauth/parameters.js';
+import { oauthErrorResponse } from '../errors.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Parses a form body keeping every value of every parameter (repeats are judged by the domain). */
+function parseForm(body: string): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [name, value] of new URLSearchParams(body)) (out[name] ??= []).push(value);
+  return out;
+}
+
+function oauthRequest(request: FastifyRequest): OAuthRequest {
+  // A repeated Authorization header is refused (Node would keep only the first).
+  const raw = request.raw.rawHeaders.filter((_, i, all) => i % 2 === 0 && all[i]!.toLowerCase() === 'authorization');
+  if (raw.length > 1) throw new GatehouseError('oauth.invalid_request', { publicMessage: 'The Authorization header must not be repeated.' });
+  if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) {
+    throw new GatehouseError('oauth.invalid_request', { publicMessage: `The request body must be ${FORM} (RFC 6749 §3.2).` });
+  }
+  return { parameters: (request.body as Record<string, string[]> | undefined) ?? {}, authorization: request.headers.authorization };
+}
+
+const noStore = (reply: FastifyReply): FastifyReply => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+/**
+ * The OAuth 2.0 endpoints, in their own scope: `POST /oauth2/token` (RFC 6749 §3.2),
+ * `POST /oauth2/revoke` (RFC 7009), `POST /oauth2/introspect` (RFC 7662), all
+ * `application/x-www-form-urlencoded` only, with RFC 6749 §5.2 errors; and
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414).
+ */
+export function oauthRoutes(gatehouse: Gatehouse) {
+  return (app: FastifyInstance): Promise<void> => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    // Any other media type reaches the route unparsed and is refused there as invalid_request.
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    app.setErrorHandler((err, request, reply) => {
+      const basic = /^Basic(\s|$)/i.test(request.headers.authorization ?? '');
+      const response = oauthErrorResponse(err, String(request.id), basic);
+      if (response.status >= 500) request.log.error({ err, request_id: request.id, route: request.routeOptions.url }, 'request failed');
+      return reply.code(response.status).headers(response.headers).send(response.body);
+    });
+
+    app.post(OAUTH_PATHS.token, async (request, reply) => {
+      const response = await gatehouse.oauth.token(oauthRequest(request), fastifyRequestContext(request));
+      return noStore(reply).send(response);
+    });
+
+    app.post(OAUTH_PATHS.revocation, async (request, reply) => {
+      await gatehouse.oauth.revoke(oauthRequest(request), fastifyRequestContext(request));
+      return noStore(reply).code(200).send();
+    });
+
+    app.post(OAUTH_PATHS.introspection, async (request, reply) => {
+      const response = await gatehouse.oauth.introspect(oauthRequest(request), fastifyRequestContext(request));
+      return noStore(reply).send(response);
+    });
+
+    app.get(OAUTH_PATHS.metadata, (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(gatehouse.oauth.metadata()));
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,69 @@
+import type { RequestContext } from '../core/events.js';
+import type { OAuthDeps, OAuthServiceOptions } from './context.js';
+import { createClient, type CreateClientInput, type CreatedClient } from './create.js';
+import { deleteClient } from './delete.js';
+import type { TokenResponse } from './grants/index.js';
+import { introspectToken, type IntrospectionResponse } from './introspect.js';
+import { authorizationServerMetadata, type AuthorizationServerMetadata } from './metadata.js';
+import type { OAuthRequest } from './parameters.js';
+import { getClient, listClients, type ClientList, type ListClientsOptions } from './read.js';
+import { revokeToken } from './revoke.js';
+import { rotateClientSecret } from './rotate-secret.js';
+import { exchangeToken } from './token.js';
+import type { OAuthClient } from './types.js';
+import { updateClient, type UpdateClientInput, type UpdatedClient } from './update.js';
+
+export type { OAuthServiceOptions } from './context.js';
+
+/** Client registration: every operation, callable without HTTP (`/v1/clients`, `gatehouse clients`). */
+export interface OAuthClientService {
+  /** See {@link createClient}. */
+  create(input: CreateClientInput, context?: RequestContext): Promise<CreatedClient>;
+  /** See {@link getClient}. */
+  get(id: string): Promise<OAuthClient>;
+  /** See {@link listClients}. */
+  list(options?: ListClientsOptions): Promise<ClientList>;
+  /** See {@link updateClient}. */
+  update(id: string, input: UpdateClientInput, context?: RequestContext): Promise<UpdatedClient>;
+  /** See {@link deleteClient}. */
+  delete(id: string, context?: RequestContext): Promise<OAuthClient>;
+  /** See {@link rotateClientSecret}. */
+  rotateSecret(id: string, context?: RequestContext): Promise<CreatedClient>;
+}
+
+/** The OAuth 2.0 authorization server (machine-to-machine part): clients and the token, revocation, introspection and metadata endpoints. See `docs/oauth.md`. */
+export interface OAuthService {
+  clients: OAuthClientService;
+  /** See {@link exchangeToken}. */
+  token(request: OAuthRequest, context?: RequestContext): Promise<TokenResponse>;
+  /** See {@link revokeToken}. */
+  revoke(request: OAuthRequest, context?: RequestContext): Promise<void>;
+  /** See {@link introspectToken}. */
+  introspect(request: OAuthRequest, context?: RequestContext): Promise<IntrospectionResponse>;
+  /** See {@link authorizationServerMetadata}. */
+  metadata(): AuthorizationServerMetadata;
+}
+
+/**
+ * Builds the OAuth service from explicit dependencies.
+ *
+ * @example
+ * const oauth = createOAuthService({ clients, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, issuer, logger });
+ */
+export function createOAuthService(options: OAuthServiceOptions): OAuthService {
+  const deps: OAuthDeps = { ...options, assertionVerifiers: new Map(), ownTokens: undefined };
+  return {
+    clients: {
+      create: (input, context) => createClient(deps, input, context),
+      get: (id) => getClient(deps, id),
+      list: (listOptions) => listClients(deps, listOptions),
+      update: (id, input, context) => updateClient(deps, id, input, context),
+      delete: (id, context) => deleteClient(deps, id, context),
+      rotateSecret: (id, context) => rotateClientSecret(deps, id, context),
+    },
+    token: (request, context) => exchangeToken(deps, request, context),
+    revoke: (request, context) => revokeToken(deps, request, context),
+    introspect: (request, context) => introspectToken(deps, request, context),
+    metadata: () => authorizationServerMetadata(deps),
+  };
+}

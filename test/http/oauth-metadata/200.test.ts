@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, type TestServer } from '../../helpers/server.js';
+
+describe('GET /.well-known/oauth-authorization-server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ overrides: { server: { publicUrl: 'https://auth.example.com' }, oauth: { scopesSupported: ['jobs:run'] } } });
+  });
+  afterAll(() => server.close());
+
+  it('lists exactly what exists now (RFC 8414 §2), with issuer = server.publicUrl and no authorization endpoint', async () => {
+    const res = await call(server, '/.well-known/oauth-authorization-server');
+    expect(res.status).toBe(200);
+    const m = res.json;
+    expect(m).toMatchObject({
+      issuer: 'https://auth.example.com',
+      token_endpoint: 'https://auth.example.com/oauth2/token',
+      revocation_endpoint: 'https://auth.example.com/oauth2/revoke',
+      introspection_endpoint: 'https://auth.example.com/oauth2/introspect',
+      jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+      grant_types_supported: ['client_credentials'],
+      response_types_supported: [],
+      scopes_supported: ['jobs:run'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    });
+    expect(m.token_endpoint_auth_signing_alg_values_supported).toContain('EdDSA');
+    expect(m.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
+    expect(m.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
+    expect(m).not.toHaveProperty('authorization_endpoint');
+    expect(m).not.toHaveProperty('code_challenge_methods_supported');
+  });
+});
