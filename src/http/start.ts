@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createGatehouse, type Gatehouse } from '../gatehouse.js';
+import { createGatehouse, publicUrlOf, type Gatehouse } from '../gatehouse.js';
+import { isLoopbackHost } from '../sessions/cookie.js';
 import type { GatehouseConfig } from '../core/config/schema.js';
 import type { CreatedApiKey } from '../api-keys/create.js';
 import { buildServer } from './server.js';
@@ -35,6 +36,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (config.apiKeys.bootstrapAdminKey) {
       const created = await gatehouse.apiKeys.bootstrapAdminKey();
       if (created) options.onBootstrapKey?.(created);
+    }
+    if (config.server.publicUrl === undefined && !isLoopbackHost(config.server.host)) {
+      logger.warn(
+        { setting: 'server.publicUrl' },
+        `server.publicUrl is not set: e-mailed links, the allowed Origin of browser requests and the token issuer default to ${publicUrlOf(config)}; set GATEHOUSE_PUBLIC_URL to the address users reach (https://… in production)`,
+      );
     }
     const app = await buildServer({ gatehouse, logger });
     await app.listen({ host: config.server.host, port: config.server.port });

@@ -81,6 +81,17 @@ describe('gatehouse start', () => {
     expect(cli.stdout()).not.toMatch(RAW_KEY);
   }, 180_000);
 
+  it('warns once when it listens beyond loopback without server.publicUrl (links and CSRF would use the bind address)', async () => {
+    const cli = start({ GATEHOUSE_HOST: '0.0.0.0' });
+    await cli.waitForStdout(/Gatehouse listening on/);
+    const warnings = cli.stderr().split('\n').filter((l) => l.includes('server.publicUrl is not set'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('http://0.0.0.0:0');
+    const local = start({ GATEHOUSE_PUBLIC_URL: 'https://auth.example.com' });
+    await local.waitForStdout(LISTENING);
+    expect(local.stderr()).not.toContain('server.publicUrl is not set');
+  }, 180_000);
+
   it('a bad GATEHOUSE_PORT stops the start with one line naming it and a non-zero exit', async () => {
     const result = await runCli(['start', '--data-dir', join(dir, 'data')], { cwd: dir, env: { GATEHOUSE_PORT: 'abc' } });
     expect(result.code).not.toBe(0);

@@ -155,7 +155,7 @@ const defenseSchema = Type.Object(
           minimum: 60,
           maximum: 63_072_000,
           description:
-            'Lifetime, in seconds, of the signed device cookie (`__Host-gatehouse_device`) a browser gets at each successful login. Later attempts with a valid one for the same identifier use their own failure bucket (with the `lockout` limits and their own lock), so failures from elsewhere cannot lock that browser out (OWASP device cookies).',
+            'Lifetime, in seconds, of the signed device cookie (`__Host-gatehouse_device`; `gatehouse_device` without Secure in the plain-HTTP loopback development mode) a browser gets at each successful login. Later attempts with a valid one for the same identifier use their own failure bucket (with the `lockout` limits and their own lock), so failures from elsewhere cannot lock that browser out (OWASP device cookies).',
           default: 15_552_000,
         }),
       },

@@ -32,7 +32,7 @@ export const errorRegistry = {
   'rate_limit.exceeded': {
     status: 429,
     title: 'Too Many Requests',
-    publicMessage: 'The rate limit for this credential is exhausted. Retry after the time in Retry-After.',
+    publicMessage: 'Too many requests: the rate limit is exhausted. Retry after the time in Retry-After.',
   },
   'request.invalid': {
     status: 400,
