@@ -29,6 +29,7 @@ import { createSqlRefreshTokenStore } from './storage/sql/refresh-token-store.js
 import { createSqlSigningKeyStore } from './storage/sql/signing-key-store.js';
 import { createOAuthService, type OAuthService } from './oauth/service.js';
 import { createSqlOAuthClientStore } from './storage/sql/oauth-client-store.js';
+import { createSqlOAuthGrantStore } from './storage/sql/oauth-grant-store.js';
 
 /** Options of {@link createGatehouse}. */
 export interface CreateGatehouseOptions {
@@ -207,6 +208,7 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
     tokens,
     oauth: createOAuthService({
       clients: createSqlOAuthClientStore(database),
+      grants: createSqlOAuthGrantStore(database),
       tokens,
       counters,
       audit,

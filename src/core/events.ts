@@ -35,6 +35,8 @@ export const authEventTypes = [
   'oauth.client.delete',
   'oauth.client.secret_rotate',
   'oauth.client.authenticate',
+  'oauth.authorize',
+  'oauth.consent',
 ] as const;
 
 /** One of {@link authEventTypes}. */

@@ -16,6 +16,7 @@ import { userRoutes } from './routes/users.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { tokenAdminRoutes, tokenRoutes } from './routes/tokens.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { oauthAuthorizeRoutes } from './routes/oauth-authorize.js';
 import { oauthClientRoutes } from './routes/oauth-clients.js';
 
 /** Headers on every response. */
@@ -141,6 +142,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     await browser.register(authRoutes(gatehouse, csrfOrigins));
     await browser.register(loginPageRoutes(gatehouse, csrfOrigins));
     await browser.register(tokenRoutes(gatehouse, csrfOrigins));
+    await browser.register(oauthAuthorizeRoutes(gatehouse, csrfOrigins));
   });
   return app;
 }

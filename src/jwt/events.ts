@@ -58,6 +58,7 @@ export function emitTokenEvent(
   if (facts.family) {
     event.actor = { type: 'user', id: facts.family.subject };
     event.target = { type: 'user', id: facts.family.subject };
+    event.client = { id: facts.family.clientId };
     if (facts.family.sessionId) event.session = { id: facts.family.sessionId };
   }
   if (facts.refreshTokenId) event.credential = { kind: 'refresh_token', id: facts.refreshTokenId, prefix: null };

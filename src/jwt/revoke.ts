@@ -99,17 +99,34 @@ export async function revokeRefreshToken(deps: TokenDeps, presented: string, con
 
 /**
  * Revokes every live refresh-token family of a subject (password change, account disabled,
- * "sign out everywhere"). Returns how many. Emits one `token.revoke` per family.
+ * "sign out everywhere"); with `options.clientId`, only that OAuth client's families (consent
+ * revoked). Returns how many. Emits one `token.revoke` per family.
  *
  * @throws {GatehouseError} `storage.unavailable`
  * @example await gatehouse.tokens.revokeForSubject(user.id, 'password_change');
  */
-export async function revokeForSubject(deps: TokenDeps, subject: string, reason: string, context: RequestContext = {}): Promise<number> {
+export async function revokeForSubject(deps: TokenDeps, subject: string, reason: string, context: RequestContext = {}, options: { clientId?: string } = {}): Promise<number> {
   const now = deps.clock.now();
-  const ids = await deps.refreshTokens.revokeFamiliesOfSubject(subject, reason.slice(0, 32), now);
+  const ids = await deps.refreshTokens.revokeFamiliesOfSubject(subject, reason.slice(0, 32), now, options.clientId);
   for (const id of ids) {
     for (const { jti, expiresAt } of await deps.refreshTokens.liveAccessTokens(id, now)) await denyJti(deps, jti, expiresAt + deps.config.clockToleranceSeconds * 1000 - now);
     emitTokenEvent(deps, 'token.revoke', 'success', 'ok', { details: { family_id: id, subject, why: reason.slice(0, 32) } }, context);
   }
   return ids.length;
+}
+
+/**
+ * Revokes a refresh-token family by id, with its access tokens still live (early revocation):
+ * an authorization code replayed (RFC 6749 §4.1.2, RFC 9700 §4.5) revokes the tokens issued
+ * from it. Returns true when this call revoked it (false when unknown or already revoked).
+ * Emits `token.revoke` when it revoked.
+ *
+ * @param reason a short machine code (at most 32 characters), e.g. `code_replay`
+ * @throws {GatehouseError} `storage.unavailable`
+ * @example await gatehouse.tokens.revokeFamily('rtf_01JD…', 'code_replay');
+ */
+export async function revokeFamily(deps: TokenDeps, familyId: string, reason: string, context: RequestContext = {}): Promise<boolean> {
+  const family = await revokeFamilyAndAccessTokens(deps, familyId, reason.slice(0, 32));
+  if (family) emitTokenEvent(deps, 'token.revoke', 'success', 'ok', { family, details: { why: reason.slice(0, 32) } }, context);
+  return family !== null;
 }

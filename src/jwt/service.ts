@@ -9,7 +9,7 @@ import { SigningKeyCache } from './key-cache.js';
 import { listSigningKeys, type SigningKeyView } from './list-signing-keys.js';
 import { maintainSigningKeys } from './maintain-signing-keys.js';
 import { refreshTokens, type RefreshOptions } from './refresh.js';
-import { isAccessTokenRevoked, revokeAccessToken, revokeForSubject, revokeRefreshToken, type AccessTokenRevocation } from './revoke.js';
+import { isAccessTokenRevoked, revokeAccessToken, revokeFamily, revokeForSubject, revokeRefreshToken, type AccessTokenRevocation } from './revoke.js';
 import { rotateSigningKey } from './rotate-signing-key.js';
 import type { SigningKey } from './types.js';
 
@@ -45,7 +45,9 @@ export interface TokenService {
   /** See {@link revokeRefreshToken}. */
   revokeRefreshToken(presented: string, context?: RequestContext, options?: { clientId?: string }): Promise<boolean>;
   /** See {@link revokeForSubject}. */
-  revokeForSubject(subject: string, reason: string, context?: RequestContext): Promise<number>;
+  revokeForSubject(subject: string, reason: string, context?: RequestContext, options?: { clientId?: string }): Promise<number>;
+  /** See {@link revokeFamily}. */
+  revokeFamily(familyId: string, reason: string, context?: RequestContext): Promise<boolean>;
   /** See {@link revokeAccessToken}. */
   revokeAccessToken(jti: string, options?: { expiresAt?: number }, context?: RequestContext): Promise<AccessTokenRevocation>;
   /**
@@ -123,7 +125,8 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     issueTokens: (input, context) => issueTokens(deps, input, context),
     refresh: (presented, refreshOptions, context) => refreshTokens(deps, presented, refreshOptions, context),
     revokeRefreshToken: (presented, context, revokeOptions) => revokeRefreshToken(deps, presented, context, revokeOptions),
-    revokeForSubject: (subject, reason, context) => revokeForSubject(deps, subject, reason, context),
+    revokeForSubject: (subject, reason, context, revokeOptions) => revokeForSubject(deps, subject, reason, context, revokeOptions),
+    revokeFamily: (familyId, reason, context) => revokeFamily(deps, familyId, reason, context),
     revokeAccessToken: (jti, revokeOptions, context) => revokeAccessToken(deps, jti, revokeOptions, context),
     isAccessTokenRevoked: (jti) => isAccessTokenRevoked(deps, jti),
     jwks: () => getJwks(deps),

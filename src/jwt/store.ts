@@ -52,8 +52,8 @@ export interface RefreshTokenStore {
    * revoked by this call, or null when it was absent or already revoked.
    */
   revokeFamily(familyId: string, reason: string, now: number): Promise<RefreshTokenFamily | null>;
-  /** Revokes every unrevoked, unexpired family of `subject`; returns the ids revoked. */
-  revokeFamiliesOfSubject(subject: string, reason: string, now: number): Promise<string[]>;
+  /** Revokes every unrevoked, unexpired family of `subject` (only those of `clientId` when given); returns the ids revoked. */
+  revokeFamiliesOfSubject(subject: string, reason: string, now: number, clientId?: string): Promise<string[]>;
   /** The `jti` and expiry of access tokens issued in a family that are still live at `now`. */
   liveAccessTokens(familyId: string, now: number): Promise<Array<{ jti: string; expiresAt: number }>>;
   /** Erases the encrypted successors of tokens used at or before `usedAtOrBefore` (their leeway is over). Returns the count. */

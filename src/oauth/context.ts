@@ -6,12 +6,15 @@ import type { Logger } from '../core/logger.js';
 import type { TokenService } from '../jwt/service.js';
 import type { JwtVerifier } from '../jwt/verifier/verifier.js';
 import type { CounterStore } from '../rate-limit/store.js';
+import type { OAuthGrantStore } from './grant-store.js';
 import type { OAuthClientStore } from './store.js';
 import type { OAuthClient, OAuthClientRecord } from './types.js';
 
 /** What the OAuth service is built from (see `createOAuthService`). */
 export interface OAuthServiceOptions {
   clients: OAuthClientStore;
+  /** Authorization codes (hashed) and remembered consents. */
+  grants: OAuthGrantStore;
   /** Issues, revokes and checks tokens (`gatehouse.tokens`). */
   tokens: TokenService;
   /** Single use of client-assertion `jti`s (`setIfAbsent`). */
@@ -36,6 +39,8 @@ export interface OAuthDeps extends OAuthServiceOptions {
 
 /** Endpoint paths, relative to the issuer. */
 export const OAUTH_PATHS = Object.freeze({
+  authorization: '/oauth2/authorize',
+  consent: '/oauth2/authorize/consent',
   token: '/oauth2/token',
   revocation: '/oauth2/revoke',
   introspection: '/oauth2/introspect',

@@ -1,4 +1,6 @@
 import type { RequestContext } from '../core/events.js';
+import { authorize, decideConsent, type AuthorizationOutcome, type AuthorizationParameters, type AuthorizationSession } from './authorize.js';
+import { listConsents, revokeConsent, type Consent } from './consents.js';
 import type { OAuthDeps, OAuthServiceOptions } from './context.js';
 import { createClient, type CreateClientInput, type CreatedClient } from './create.js';
 import { deleteClient } from './delete.js';
@@ -31,9 +33,22 @@ export interface OAuthClientService {
   rotateSecret(id: string, context?: RequestContext): Promise<CreatedClient>;
 }
 
-/** The OAuth 2.0 authorization server (machine-to-machine part): clients and the token, revocation, introspection and metadata endpoints. See `docs/oauth.md`. */
+/** A user's remembered consents (`/auth/consents`). */
+export interface OAuthConsentService {
+  /** See {@link listConsents}. */
+  list(userId: string): Promise<Consent[]>;
+  /** See {@link revokeConsent}. */
+  revoke(userId: string, clientId: string, context?: RequestContext): Promise<void>;
+}
+
+/** The OAuth 2.0 authorization server: clients, the authorization endpoint and consent, and the token, revocation, introspection and metadata endpoints. See `docs/oauth.md`. */
 export interface OAuthService {
   clients: OAuthClientService;
+  /** See {@link authorize}. */
+  authorize(params: AuthorizationParameters, session: AuthorizationSession | null, context?: RequestContext): Promise<AuthorizationOutcome>;
+  /** See {@link decideConsent}. */
+  decideConsent(params: AuthorizationParameters, session: AuthorizationSession, decision: 'allow' | 'deny', context?: RequestContext): Promise<AuthorizationOutcome>;
+  consents: OAuthConsentService;
   /** See {@link exchangeToken}. */
   token(request: OAuthRequest, context?: RequestContext): Promise<TokenResponse>;
   /** See {@link revokeToken}. */
@@ -48,7 +63,7 @@ export interface OAuthService {
  * Builds the OAuth service from explicit dependencies.
  *
  * @example
- * const oauth = createOAuthService({ clients, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, issuer, logger });
+ * const oauth = createOAuthService({ clients, grants, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, issuer, logger });
  */
 export function createOAuthService(options: OAuthServiceOptions): OAuthService {
   const deps: OAuthDeps = { ...options, assertionVerifiers: new Map(), ownTokens: undefined };
@@ -60,6 +75,12 @@ export function createOAuthService(options: OAuthServiceOptions): OAuthService {
       update: (id, input, context) => updateClient(deps, id, input, context),
       delete: (id, context) => deleteClient(deps, id, context),
       rotateSecret: (id, context) => rotateClientSecret(deps, id, context),
+    },
+    authorize: (params, session, context) => authorize(deps, params, session, context),
+    decideConsent: (params, session, decision, context) => decideConsent(deps, params, session, decision, context),
+    consents: {
+      list: (userId) => listConsents(deps, userId),
+      revoke: (userId, clientId, context) => revokeConsent(deps, userId, clientId, context),
     },
     token: (request, context) => exchangeToken(deps, request, context),
     revoke: (request, context) => revokeToken(deps, request, context),

@@ -5,9 +5,8 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export const tokenEndpointAuthMethods: readonly TokenEndpointAuthMethod[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
 
 /**
- * Grant types a client may be registered for (RFC 7591 §2). The token endpoint serves only
- * those with a registered handler (see `grants/index.ts`); the others are kept for the
- * authorization endpoint still to come.
+ * Grant types a client may be registered for (RFC 7591 §2), each served by a handler of the
+ * token endpoint (see `grants/index.ts`).
  */
 export type OAuthGrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 

@@ -276,6 +276,21 @@ const oauthSchema = Type.Object(
       description: 'The longest lifetime (`exp` minus now, in seconds) a `private_key_jwt` client assertion (RFC 7523 §3) may have; its `jti` is remembered this long (plus `jwt.clockToleranceSeconds`) to refuse replays.',
       default: 300,
     }),
+    pkce: Type.Object(
+      {
+        required: Type.Union([Type.Literal('all_clients'), Type.Literal('public_clients')], {
+          description:
+            'Which clients must send a PKCE `code_challenge` (RFC 7636) at the authorization endpoint: `all_clients` (the default, RFC 9700 §2.1.1) or only `public_clients` (token endpoint auth method `none`). Public clients always need it.',
+          default: 'all_clients',
+        }),
+        allowPlain: Type.Boolean({
+          description:
+            'Accept `code_challenge_method=plain` (RFC 7636 §4.2). Off by default: only `S256` is accepted and advertised, since `plain` exposes the verifier to anyone who sees the authorization request (RFC 9700 §2.1.1). Turn on only for a legacy client that cannot compute SHA-256.',
+          default: false,
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

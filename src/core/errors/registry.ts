@@ -228,6 +228,29 @@ export const errorRegistry = {
     title: 'Bad Request',
     publicMessage: 'A redirect URI is invalid.',
   },
+  'oauth.invalid_grant': {
+    status: 400,
+    oauthError: 'invalid_grant',
+    title: 'Bad Request',
+    publicMessage: 'The authorization code or refresh token is invalid, expired, revoked, or was issued to another client.',
+  },
+  'oauth.unsupported_response_type': {
+    status: 400,
+    oauthError: 'unsupported_response_type',
+    title: 'Bad Request',
+    publicMessage: 'Only response_type=code is supported.',
+  },
+  'oauth.access_denied': {
+    status: 403,
+    oauthError: 'access_denied',
+    title: 'Forbidden',
+    publicMessage: 'The user denied the authorization request.',
+  },
+  'oauth.consent_not_found': {
+    status: 404,
+    title: 'Not Found',
+    publicMessage: 'You have not authorized this client.',
+  },
   internal: {
     status: 500,
     title: 'Internal Server Error',

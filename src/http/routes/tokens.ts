@@ -129,7 +129,7 @@ export function tokenRoutes(gatehouse: Gatehouse, allowedOrigins: () => readonly
       if (presented === undefined || presented === '') throw new GatehouseError('refresh_token.invalid', { detail: 'no refresh cookie' });
       let tokens: IssuedTokens;
       try {
-        tokens = await gatehouse.tokens.refresh(presented, {}, context);
+        tokens = await gatehouse.tokens.refresh(presented, { clientId: gatehouse.config.jwt.browser.clientId }, context);
       } catch (err) {
         // A refused token is dead for good: drop it from the browser too.
         if (err instanceof GatehouseError && err.code === 'refresh_token.invalid') clearRefreshCookie(reply, cookie);

@@ -140,16 +140,16 @@ export function createSqlRefreshTokenStore(database: SqlDatabase): RefreshTokenS
         return row ? toFamily(row) : null;
       }),
 
-    revokeFamiliesOfSubject: (subject, reason, now) =>
+    revokeFamiliesOfSubject: (subject, reason, now, clientId) =>
       guard('revokeFamiliesOfSubject', async () => {
-        const rows = await db
+        let query = db
           .updateTable('refresh_token_families')
           .set({ revoked_at: now, revoke_reason: reason })
           .where('subject', '=', subject)
           .where('revoked_at', 'is', null)
-          .where('expires_at', '>', now)
-          .returning('id')
-          .execute();
+          .where('expires_at', '>', now);
+        if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+        const rows = await query.returning('id').execute();
         return rows.map((r) => r.id);
       }),
 

@@ -147,6 +147,38 @@ export interface OAuthClientsTable {
   secret_updated_at: number | null;
 }
 
+/**
+ * Migration `0007_oauth_grants`: authorization codes by SHA-256 (`scope` and `amr` as JSON
+ * arrays), with the refresh-token family issued from each (`family_id`, revoked on replay).
+ */
+export interface OAuthAuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  session_id: string;
+  redirect_uri: string | null;
+  scope: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  auth_time: number;
+  amr: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  replayed_at: number | null;
+  family_id: string | null;
+}
+
+/** Migration `0007_oauth_grants`: remembered consents, one row per user and client; `scope` a sorted JSON array. */
+export interface OAuthConsentsTable {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   gatehouse_meta: MetaTable;
@@ -158,4 +190,6 @@ export interface Database {
   refresh_token_families: RefreshTokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   oauth_clients: OAuthClientsTable;
+  oauth_authorization_codes: OAuthAuthorizationCodesTable;
+  oauth_consents: OAuthConsentsTable;
 }

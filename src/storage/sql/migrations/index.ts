@@ -192,4 +192,43 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('oauth_clients').execute();
     },
   },
+  '0007_oauth_grants': {
+    async up(db: Kysely<unknown>) {
+      // Authorization codes by SHA-256 only. No foreign keys: a code outlives nothing it
+      // names, and deleting a client or user must not fail on a pending code.
+      await db.schema
+        .createTable('oauth_authorization_codes')
+        .addColumn('code_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('client_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('session_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'varchar(128)')
+        .addColumn('code_challenge_method', 'varchar(8)')
+        .addColumn('nonce', 'varchar(512)')
+        .addColumn('auth_time', 'bigint', (c) => c.notNull())
+        .addColumn('amr', 'varchar(200)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('consumed_at', 'bigint')
+        .addColumn('replayed_at', 'bigint')
+        .addColumn('family_id', 'varchar(64)')
+        .execute();
+      await db.schema.createIndex('oauth_authorization_codes_expires_idx').on('oauth_authorization_codes').columns(['expires_at']).execute();
+      await db.schema
+        .createTable('oauth_consents')
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('client_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('oauth_consents_pk', ['user_id', 'client_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('oauth_consents').execute();
+      await db.schema.dropTable('oauth_authorization_codes').execute();
+    },
+  },
 };

@@ -1,0 +1,150 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { GatehouseError } from '../../core/errors/gatehouse-error.js';
+import type { Gatehouse } from '../../gatehouse.js';
+import { fastifyRequestContext, fastifySessionRequest, sessionAuth } from '../../middleware/fastify.js';
+import { authenticateSession } from '../../middleware/session-auth.js';
+import type { AuthorizationOutcome, AuthorizationParameters, AuthorizationSession } from '../../oauth/authorize.js';
+import { OAUTH_PATHS } from '../../oauth/context.js';
+import { errorResponse } from '../errors.js';
+import { consentPageHeaders, renderAuthorizeErrorPage, renderConsentPage } from '../pages/consent.js';
+import { html, PAGE_HEADERS, renderPage } from '../pages/html.js';
+import { sendPage } from './login-page.js';
+
+/** The authorization request parameters the consent form carries back (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC `nonce`). */
+const CARRIED = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'];
+
+/** Every value of every query parameter, in order (repeats are judged by the domain). */
+function queryParameters(request: FastifyRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const q = request.url.indexOf('?');
+  if (q < 0) return out;
+  for (const [name, value] of new URLSearchParams(request.url.slice(q + 1))) (out[name] ??= []).push(value);
+  return out;
+}
+
+/** The carried parameters of a parsed form body (`@fastify/formbody`: a string, or an array when repeated). */
+function formParameters(body: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  if (typeof body !== 'object' || body === null) return out;
+  for (const name of CARRIED) {
+    const value = (body as Record<string, unknown>)[name];
+    if (typeof value === 'string') out[name] = [value];
+    else if (Array.isArray(value)) out[name] = value.filter((v): v is string => typeof v === 'string');
+  }
+  return out;
+}
+
+/** The hidden fields of the consent form: the carried parameters, each once. */
+function hiddenFields(params: AuthorizationParameters): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of CARRIED) {
+    const value = params[name]?.find((v) => v !== '');
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function simplePage(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).send(renderPage({ title, body: html`<div class="error" role="alert"><p>${message}</p></div>` }));
+}
+
+/**
+ * The authorization endpoint and consent (RFC 6749 §4.1, RFC 7636, RFC 9207, RFC 9700), and a
+ * user's consents, in the browser scope (cookies, form bodies):
+ *
+ * - `GET /oauth2/authorize`: an error page for an untrusted client or redirect URI; a 303 to
+ *   the client with `code` or `error` (and `state`, `iss`); a 303 to `/login?return_to=…`
+ *   without a session; or the consent page;
+ * - `POST /oauth2/authorize/consent`: the consent form (session + CSRF), `decision=allow|deny`;
+ * - `GET /auth/consents`, `DELETE /auth/consents/:client_id`: the signed-in user's consents.
+ */
+export function oauthAuthorizeRoutes(gatehouse: Gatehouse, allowedOrigins: () => readonly string[]): FastifyPluginAsync {
+  return (app) => {
+    const cookieName = gatehouse.sessionCookie.name;
+    const requireSession = sessionAuth({ validator: gatehouse.sessions, cookieName, allowedOrigins });
+
+    /** Answers an outcome; `csrfToken` is the session's, for the consent form. */
+    const answer = (reply: FastifyReply, request: FastifyRequest, outcome: AuthorizationOutcome, params: AuthorizationParameters, csrfToken: string | undefined): FastifyReply => {
+      switch (outcome.kind) {
+        case 'error_page':
+          return sendPage(reply, 400, renderAuthorizeErrorPage(outcome.error.message));
+        case 'redirect':
+          // RFC 9700 §4.12: 303, so a POST is never repeated at the client.
+          return reply.code(303).header('cache-control', 'no-store').header('location', outcome.location).send();
+        case 'login':
+          // The authorize URL itself, on this origin: `safeReturnTo` on the login side accepts it.
+          return reply.code(303).header('cache-control', 'no-store').header('location', `/login?return_to=${encodeURIComponent(request.url)}`).send();
+        case 'consent': {
+          const { request: req } = outcome;
+          const page = renderConsentPage({
+            clientName: req.client.name,
+            clientId: req.client.id,
+            scopes: req.scopes,
+            redirectUri: req.redirectUri,
+            csrfToken: csrfToken ?? '',
+            hidden: hiddenFields(params),
+            action: OAUTH_PATHS.consent,
+          });
+          return reply.code(200).headers(consentPageHeaders(req.redirectUri)).send(page);
+        }
+      }
+    };
+
+    const toSession = (s: { id: string; userId: string; authenticatedAt: number; amr: string[] }): AuthorizationSession => ({ userId: s.userId, sessionId: s.id, authTime: s.authenticatedAt, amr: s.amr });
+
+    app.get(OAUTH_PATHS.authorization, async (request, reply) => {
+      const params = queryParameters(request);
+      const outcome = await authenticateSession(gatehouse.sessions, fastifySessionRequest(request), { cookieName, allowedOrigins: allowedOrigins() });
+      if (!outcome.ok && outcome.response.status >= 500) throw outcome.error instanceof Error ? outcome.error : new GatehouseError('storage.unavailable');
+      const session = outcome.ok ? toSession(outcome.auth.session) : null;
+      const result = await gatehouse.oauth.authorize(params, session, fastifyRequestContext(request));
+      return answer(reply, request, result, params, outcome.ok ? outcome.auth.csrfToken : undefined);
+    });
+
+    app.post(OAUTH_PATHS.consent, async (request, reply) => {
+      const outcome = await authenticateSession(gatehouse.sessions, fastifySessionRequest(request), { cookieName, allowedOrigins: allowedOrigins() });
+      if (!outcome.ok) {
+        if (outcome.response.status >= 500) throw outcome.error instanceof Error ? outcome.error : new GatehouseError('storage.unavailable');
+        if (outcome.csrf) request.log.warn({ csrf: outcome.csrf, request_id: request.id, route: OAUTH_PATHS.consent }, 'csrf check refused a consent');
+        return outcome.response.status === 401
+          ? simplePage(reply, 401, 'Signed out', 'Your session has ended. Start again from the application.')
+          : simplePage(reply, outcome.response.status, 'Request refused', 'This form could not be accepted. Start again from the application.');
+      }
+      const body = request.body as Record<string, unknown> | undefined;
+      const decision = body?.decision;
+      if (decision !== 'allow' && decision !== 'deny') return simplePage(reply, 400, 'Request refused', 'Choose Allow or Deny.');
+      const params = formParameters(body);
+      const result = await gatehouse.oauth.decideConsent(params, toSession(outcome.auth.session), decision, fastifyRequestContext(request));
+      return answer(reply, request, result, params, outcome.auth.csrfToken);
+    });
+
+    app.get('/auth/consents', { preHandler: requireSession() }, async (request) => {
+      const { session } = request.gatehouseSession!;
+      const items = await gatehouse.oauth.consents.list(session.userId);
+      return {
+        items: items.map((c) => ({ client_id: c.clientId, client_name: c.clientName, scope: c.scopes.join(' '), created_at: new Date(c.createdAt).toISOString(), updated_at: new Date(c.updatedAt).toISOString() })),
+      };
+    });
+
+    app.delete<{ Params: { client_id: string } }>(
+      '/auth/consents/:client_id',
+      { schema: { params: { type: 'object', properties: { client_id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['client_id'], additionalProperties: false } }, preHandler: requireSession() },
+      async (request, reply) => {
+        const { session } = request.gatehouseSession!;
+        const context = { ...fastifyRequestContext(request), actor: { type: 'user' as const, id: session.userId } };
+        await gatehouse.oauth.consents.revoke(session.userId, request.params.client_id, context);
+        return reply.code(204).send();
+      },
+    );
+
+    // Errors of the page routes are pages; the JSON routes keep problem+json.
+    app.setErrorHandler((err, request, reply) => {
+      const response = errorResponse(err, String(request.id));
+      if (response.status >= 500) request.log.error({ err, request_id: request.id, route: request.routeOptions.url }, 'request failed');
+      const url = request.routeOptions.url ?? '';
+      if (url.startsWith('/oauth2/')) return simplePage(reply, response.status, 'Something went wrong', response.status >= 500 ? 'The server could not process the request. Try again later.' : 'The request could not be processed.');
+      return reply.code(response.status).headers(response.headers).send(response.body);
+    });
+    return Promise.resolve();
+  };
+}
