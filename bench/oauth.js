@@ -1,0 +1,522 @@
+// OAuth 2.0 benchmark (issue 6), part of `npm run bench` (after bench/jwt.js). In one run, each
+// server alone on CPU 0 (`taskset -c 0`), autocannon in this process on CPU 1:
+//
+// 1. the bare Fastify route (bench/bare-server.js);
+// 2. Gatehouse (bench/gatehouse-server.js: `startServer` from dist/, SQLite in a fresh
+//    throw-away data directory, auth events to a file), a confidential client registered for
+//    `client_credentials` with `client_secret_basic` (created through the admin API before
+//    measuring): `POST /oauth2/token` (grant_type=client_credentials) and
+//    `POST /oauth2/introspect` of a valid access token; once with RS256 signing keys (the
+//    default) and once with ES256 (GATEHOUSE_JWT_ALGORITHM=ES256);
+// 3. oidc-provider 9 (bench/oidc-provider-server.js) configured for the same grant, the same
+//    client authentication and the same token format (RFC 9068 JWT access tokens through a
+//    resource server, signed with RS256, then ES256), and for reference its opaque format,
+//    with its introspection endpoint (oidc-provider refuses to introspect its JWT access
+//    tokens, so its introspection is measured with opaque tokens only).
+//
+// Target (issue 6): Gatehouse's token throughput ≥ 2× oidc-provider's for the same token format
+// and algorithm. Any non-2xx (or an introspection answering `active: false`) invalidates the
+// target's figure. Prints a markdown report and writes it into docs/benchmarks.md between
+// <!-- bench:oauth:start --> and <!-- bench:oauth:end -->.
+//
+// Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_WARMUP (default 3),
+// BENCH_CONNECTIONS (default 50), BENCH_WRITE_DOCS (0: leave docs alone), BENCH_OAUTH_ALGS
+// (default "RS256,ES256"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
+// self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories).
+import { Buffer } from 'node:buffer';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const DOC_PATH = join(root, 'docs', 'benchmarks.md');
+const START = '<!-- bench:oauth:start -->';
+const END = '<!-- bench:oauth:end -->';
+const TARGET = 2;
+const SCOPE = 'invoices:read';
+const FORM = 'application/x-www-form-urlencoded';
+const BUSY_IDLE_PCT = 90;
+const BUSY_OTHER_PCT = 25;
+
+function envNumber(name, fallback, { min = 0, integer = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
+const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+// --- child processes: tracked and always stopped -----------------------------------------------
+
+const children = new Set();
+const isRunning = (child) => child.exitCode === null && child.signalCode === null;
+
+async function stopChild(child, graceMs = 10_000) {
+  if (!isRunning(child)) {
+    children.delete(child);
+    return;
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  if (timedOut && isRunning(child)) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  children.delete(child);
+}
+
+process.on('exit', () => {
+  for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
+});
+
+const tmpDirs = [];
+let keepTmp = false;
+function removeTmp() {
+  if (keepTmp) return;
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+let shuttingDown = false;
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await Promise.all([...children].map((child) => stopChild(child)));
+  } finally {
+    removeTmp();
+    process.exit(code);
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    log(`\nbench:oauth: received ${signal}, stopping servers`);
+    void shutdown(130);
+  });
+}
+
+/** `node <script>` (under `taskset -c <cpu>`), resolved with its first `{ ready: true }` JSON line. */
+async function startServer(name, script, { cpu, env = {}, nodeArgs = [], cwd = root } = {}) {
+  const args = [...nodeArgs, join(here, script)];
+  const [command, commandArgs] = cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  child.on('error', () => {});
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: cannot spawn ${command}: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+    });
+    lines.on('line', (line) => {
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message && message.ready === true) {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+  });
+  lines.on('line', () => {});
+  return { child, ...ready };
+}
+
+// --- machine, pinning, CPU accounting ----------------------------------------------------------
+
+function allowedCpus() {
+  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match) return [];
+  return match[1]
+    .trim()
+    .split(',')
+    .flatMap((part) => {
+      const [a, b] = part.split('-').map(Number);
+      return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
+    });
+}
+
+function machineInfo() {
+  let nproc;
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    nproc = String(os.availableParallelism());
+  }
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
+}
+
+function setUpPinning() {
+  let cpus;
+  try {
+    cpus = allowedCpus();
+  } catch {
+    return { pinned: false, reason: 'no /proc' };
+  }
+  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU available to this process` };
+  if (spawnSync('taskset', ['-c', String(cpus[0]), 'true']).status !== 0) return { pinned: false, reason: '`taskset` not found (install util-linux)' };
+  const [serverCpu, loadCpu] = cpus;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(loadCpu), String(process.pid)], { encoding: 'utf8' });
+  const now = allowedCpus();
+  if (result.status !== 0 || now.length !== 1 || now[0] !== loadCpu) return { pinned: false, reason: `taskset could not pin the load generator: ${(result.stderr || '').trim()}` };
+  return { pinned: true, serverCpu, loadCpu };
+}
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // keep 100
+}
+
+function machineBusyMs() {
+  try {
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: ((user + nice + system + irq + softirq + steal) * 1000) / clockTicks, idle: ((idle + iowait) * 1000) / clockTicks };
+  } catch {
+    return { busy: NaN, idle: NaN };
+  }
+}
+
+async function machineIdlePct(ms) {
+  const before = machineBusyMs();
+  await delay(ms);
+  const after = machineBusyMs();
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  return (100 * idle) / (busy + idle);
+}
+
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+
+// --- load --------------------------------------------------------------------------------------
+
+function runAutocannon(options, onResponse) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    if (onResponse) instance.on('response', onResponse);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Warm-up (discarded), then the measured run; latency percentiles from every 2xx response. */
+async function measure(label, { url, method = 'GET', headers = {}, body, serverPid, connections, warmupS, durationS }) {
+  const options = { url, method, headers, connections, pipelining: 1, timeout: 10, ...(body === undefined ? {} : { body }) };
+  if (warmupS > 0) {
+    log(`bench:oauth: ${label}: warm-up ${warmupS} s`);
+    await runAutocannon({ ...options, duration: warmupS });
+  }
+  log(`bench:oauth: ${label}: measuring ${durationS} s at ${connections} connections`);
+  const latencies = [];
+  const serverCpuBefore = processCpuMs(serverPid);
+  const machineBefore = machineBusyMs();
+  const selfCpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const selfCpu = process.cpuUsage(selfCpuBefore);
+  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
+  const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
+  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    label,
+    reqPerSec: result.requests.average,
+    total: result.requests.total,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    serverCpuPct: (100 * serverCpuMs) / wallMs,
+    loadCpuPct: (100 * selfCpuMs) / wallMs,
+    otherCpuPct: (100 * otherCpuMs) / wallMs,
+    serverCpuUsPerReq: (1000 * serverCpuMs) / result.requests.total,
+  };
+}
+
+/** One request before measuring: must answer `status` (200) and pass `check` on the JSON body. */
+async function probe(label, { url, method = 'GET', headers = {}, body }, check = () => true, status = 200) {
+  const res = await globalThis.fetch(url, { method, headers, body });
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`${label}: answered ${res.status}: ${text.slice(0, 300)}`);
+  const json = JSON.parse(text);
+  if (!check(json)) throw new Error(`${label}: unexpected answer ${text.slice(0, 300)}`);
+  return json;
+}
+
+const algOfJwt = (token) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).alg;
+
+// --- targets -----------------------------------------------------------------------------------
+
+async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
+  const dir = mkdtempSync(join(os.tmpdir(), `gatehouse-bench-oauth-${alg.toLowerCase()}-`));
+  tmpDirs.push(dir);
+  const profileDir = join(dir, 'cpu-profile');
+  const server = await startServer(`Gatehouse (${alg})`, 'gatehouse-server.js', {
+    cpu: serverCpu,
+    cwd: dir,
+    nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    env: {
+      GATEHOUSE_HOST: '127.0.0.1',
+      GATEHOUSE_PORT: '0',
+      GATEHOUSE_DATA_DIR: join(dir, 'data'),
+      GATEHOUSE_DATABASE_URL: '',
+      GATEHOUSE_AUDIT_DESTINATION: join(dir, 'audit.jsonl'),
+      GATEHOUSE_LOG_LEVEL: 'warn',
+      GATEHOUSE_BOOTSTRAP_ADMIN_KEY: 'true',
+      GATEHOUSE_CONFIG: '',
+      GATEHOUSE_JWT_ALGORITHM: alg,
+    },
+  });
+  log(`bench:oauth: Gatehouse (${alg}) listening on ${server.url} (data in ${dir})`);
+  if (!server.adminKey) throw new Error(`Gatehouse (${alg}) did not bootstrap an admin key on its empty database`);
+  const created = await probe(
+    `Gatehouse (${alg}) POST /v1/clients`,
+    {
+      url: `${server.url}/v1/clients`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'bench worker', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope: SCOPE }),
+    },
+    (c) => typeof c.client_secret === 'string',
+    201,
+  );
+  const auth = basic(created.client_id, created.client_secret);
+  const token = { url: `${server.url}/oauth2/token`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}` };
+  const issued = await probe(`Gatehouse (${alg}) token`, token, (t) => typeof t.access_token === 'string' && t.token_type === 'Bearer');
+  if (algOfJwt(issued.access_token) !== alg) throw new Error(`Gatehouse (${alg}) signed its access token with ${algOfJwt(issued.access_token)}`);
+  const introspect = { url: `${server.url}/oauth2/introspect`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `token=${issued.access_token}` };
+  await probe(`Gatehouse (${alg}) introspect`, introspect, (r) => r.active === true);
+  const pid = server.child.pid;
+  const tokenResult = await measure(`Gatehouse ${alg} token`, { ...token, serverPid: pid, ...opts });
+  const introspectResult = await measure(`Gatehouse ${alg} introspect`, { ...introspect, serverPid: pid, ...opts });
+  // Still active after the run (the token must not have expired or been refused meanwhile).
+  await probe(`Gatehouse (${alg}) introspect after`, introspect, (r) => r.active === true);
+  await stopChild(server.child, 15_000);
+  const events = await countLines(join(dir, 'audit.jsonl'));
+  let profile;
+  if (cpuProf) {
+    const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+    profile = files.map((f) => {
+      const path = join(profileDir, f);
+      return `Gatehouse ${alg} CPU profile (${(statSync(path).size / 1e6).toFixed(1)} MB${keepTmp ? `, kept at ${path}` : ''}):\n${formatProfileSummary(summarizeProfile(JSON.parse(readFileSync(path, 'utf8'))))}`;
+    });
+  }
+  return { token: tokenResult, introspect: introspectResult, events, profile };
+}
+
+async function measureOidcProvider(alg, format, { serverCpu, opts, introspection }) {
+  const name = format === 'jwt' ? `oidc-provider ${alg} JWT` : 'oidc-provider opaque';
+  const server = await startServer(name, 'oidc-provider-server.js', { cpu: serverCpu, env: { BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
+  log(`bench:oauth: ${name} listening on ${server.url}`);
+  const auth = basic(server.clientId, server.clientSecret);
+  const token = { url: `${server.url}/token`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}` };
+  const issued = await probe(`${name} token`, token, (t) => typeof t.access_token === 'string' && t.token_type === 'Bearer');
+  if (format === 'jwt' && algOfJwt(issued.access_token) !== alg) throw new Error(`${name} signed its access token with ${algOfJwt(issued.access_token)}`);
+  if (format === 'opaque' && issued.access_token.split('.').length === 3) throw new Error(`${name} issued a JWT`);
+  const pid = server.child.pid;
+  const tokenResult = await measure(`${name} token`, { ...token, serverPid: pid, ...opts });
+  let introspectResult;
+  if (introspection) {
+    // A token issued after the token run: the in-memory adapter is an LRU, so the probe token
+    // may have been evicted by the run's tokens.
+    const fresh = await probe(`${name} token (for introspection)`, token, (t) => typeof t.access_token === 'string');
+    const introspect = { url: `${server.url}/token/introspection`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `token=${fresh.access_token}` };
+    await probe(`${name} introspect`, introspect, (r) => r.active === true);
+    introspectResult = await measure(`${name} introspect`, { ...introspect, serverPid: pid, ...opts });
+    await probe(`${name} introspect after`, introspect, (r) => r.active === true);
+  }
+  await stopChild(server.child);
+  return { token: tokenResult, introspect: introspectResult };
+}
+
+async function countLines(path) {
+  if (!existsSync(path)) return 0;
+  let lines = 0;
+  for await (const chunk of createReadStream(path)) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  return lines;
+}
+
+// --- report ------------------------------------------------------------------------------------
+
+function report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, opts, date, events }) {
+  const all = [bare, ...Object.values(gatehouse).flatMap((g) => [g.token, g.introspect]), ...Object.values(oidc).map((o) => o.token), opaque.token, opaque.introspect];
+  const noisy = idleBefore < BUSY_IDLE_PCT || all.some((r) => r.otherCpuPct > BUSY_OTHER_PCT);
+  const valid = (r) => r.non2xx === 0 && r.errors === 0;
+  const row = (name, r) =>
+    `| ${name} | ${valid(r) ? fmtInt(r.reqPerSec) : `~~${fmtInt(r.reqPerSec)}~~ (invalid)`} | ${fmtMs(r.p50)} | ${fmtMs(r.p99)} | ${r.non2xx} | ${r.errors} | ${fmtPct(r.serverCpuPct)} | ${fmtInt(r.serverCpuUsPerReq)} | ${fmtPct(r.loadCpuPct)} | ${fmtPct(r.otherCpuPct)} |`;
+  const placement = pinning.pinned ? `servers pinned to CPU ${pinning.serverCpu}, autocannon pinned to CPU ${pinning.loadCpu} (\`taskset\`)` : `**not pinned** (${pinning.reason}): servers and load generator share the CPUs`;
+  const rows = [row('bare Fastify `GET /`', bare)];
+  for (const alg of Object.keys(gatehouse)) {
+    rows.push(row(`Gatehouse \`POST /oauth2/token\` client_credentials, JWT ${alg}`, gatehouse[alg].token));
+    rows.push(row(`oidc-provider \`POST /token\` client_credentials, JWT ${alg}`, oidc[alg].token));
+  }
+  rows.push(row('oidc-provider `POST /token` client_credentials, opaque (reference)', opaque.token));
+  for (const alg of Object.keys(gatehouse)) rows.push(row(`Gatehouse \`POST /oauth2/introspect\`, JWT ${alg} access token`, gatehouse[alg].introspect));
+  rows.push(row('oidc-provider `POST /token/introspection`, opaque access token', opaque.introspect));
+
+  const verdicts = Object.keys(gatehouse).map((alg) => {
+    const g = gatehouse[alg].token;
+    const o = oidc[alg].token;
+    if (!valid(g) || !valid(o)) return `- JWT ${alg} tokens: Gatehouse / oidc-provider: **invalid** (non-2xx or errors)`;
+    const ratio = g.reqPerSec / o.reqPerSec;
+    const cpuRatio = o.serverCpuUsPerReq / g.serverCpuUsPerReq;
+    return `- JWT ${alg} tokens/s: Gatehouse ${fmtInt(g.reqPerSec)} / oidc-provider ${fmtInt(o.reqPerSec)} = **${ratio.toFixed(2)}×** (target ≥ ${TARGET}×): ${ratio >= TARGET ? 'met' : '**not met**'}; by server CPU per token (less sensitive to other load): ${fmtInt(o.serverCpuUsPerReq)} / ${fmtInt(g.serverCpuUsPerReq)} µs = ${cpuRatio.toFixed(2)}×; Gatehouse / bare ${(g.reqPerSec / bare.reqPerSec).toFixed(2)}`;
+  });
+  const introspections = Object.keys(gatehouse).map((alg) => {
+    const g = gatehouse[alg].introspect;
+    return `- introspection (no target): Gatehouse JWT ${alg} ${fmtInt(g.reqPerSec)}/s, ${(g.reqPerSec / opaque.introspect.reqPerSec).toFixed(2)}× oidc-provider's opaque introspection (${fmtInt(opaque.introspect.reqPerSec)}/s; oidc-provider answers \`unsupported_token_type\` for its JWT access tokens)`;
+  });
+  return [
+    `Run of ${date} with \`npm run bench\` (\`bench/oauth.js\`).`,
+    '',
+    `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
+    `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
+    `- Placement: ${placement}`,
+    `- Load: autocannon, ${opts.connections} connections, pipelining 1, warm-up ${opts.warmupS} s then ${opts.durationS} s measured per target`,
+    `- Gatehouse: a fresh SQLite data directory per algorithm, signing keys generated at first start with \`GATEHOUSE_JWT_ALGORITHM\`, one confidential client (\`client_secret_basic\`, \`client_credentials\`, scope \`${SCOPE}\`) created through the admin API before measuring; auth events written to a file (${fmtInt(events)} events in all)`,
+    `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter`,
+    `- Requests: \`grant_type=client_credentials&scope=${SCOPE}\` with HTTP Basic; introspection of one valid access token by the same client`,
+    '',
+    '| Target | req/s (avg) | p50 (ms) | p99 (ms) | non-2xx | errors | server CPU | server µs/req | load-gen CPU | other CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...verdicts,
+    ...introspections,
+    '',
+    'Latency percentiles are computed from every 2xx response time of the measured run. "server',
+    'µs/req" is the server process\'s CPU time over the requests served. A non-2xx response or an',
+    'error invalidates that target\'s figure (struck through).',
+  ].join('\n');
+}
+
+function oidcVersion() {
+  try {
+    return JSON.parse(readFileSync(join(root, 'node_modules', 'oidc-provider', 'package.json'), 'utf8')).version;
+  } catch {
+    return '(version unknown)';
+  }
+}
+
+function writeDocs(markdown) {
+  const block = `${START}\n${markdown}\n${END}`;
+  const current = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(START);
+  const end = current.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + block + current.slice(end + END.length)
+      : `${current.trimEnd()}\n\n## OAuth 2.0 client_credentials: Gatehouse beside oidc-provider\n\nThe block below is rewritten by each \`npm run bench\` (\`bench/oauth.js\`).\n\n${block}\n`;
+  writeFileSync(DOC_PATH, next);
+}
+
+// --- main --------------------------------------------------------------------------------------
+
+async function main() {
+  const opts = {
+    durationS: envNumber('BENCH_DURATION', 10, { min: 1 }),
+    warmupS: envNumber('BENCH_WARMUP', 3, { min: 0 }),
+    connections: envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true }),
+  };
+  const algs = (process.env.BENCH_OAUTH_ALGS || 'RS256,ES256').split(',').map((s) => s.trim());
+  for (const alg of algs) if (!['RS256', 'ES256'].includes(alg)) throw new Error(`BENCH_OAUTH_ALGS: ${alg} is not RS256 or ES256`);
+  const cpuProf = process.env.BENCH_CPU_PROF === '1';
+  keepTmp = process.env.BENCH_KEEP_TMP === '1';
+  if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+
+  const machine = machineInfo();
+  const pinning = setUpPinning();
+  const idleBefore = await machineIdlePct(2000);
+  log(`bench:oauth: ${machine.nproc} CPUs, ${machine.cpuModel}, Node.js ${machine.node}; CPU idle over the last 2 s: ${fmtPct(idleBefore)}`);
+  log(pinning.pinned ? `bench:oauth: servers on CPU ${pinning.serverCpu}, load generator on CPU ${pinning.loadCpu}` : `bench:oauth: WARNING: running unpinned: ${pinning.reason}`);
+  const serverCpu = pinning.pinned ? pinning.serverCpu : undefined;
+
+  const bareServer = await startServer('bare Fastify server', 'bare-server.js', { cpu: serverCpu });
+  await probe('bare Fastify', { url: `${bareServer.url}/` });
+  const bare = await measure('bare Fastify GET /', { url: `${bareServer.url}/`, serverPid: bareServer.child.pid, ...opts });
+  await stopChild(bareServer.child);
+
+  const gatehouse = {};
+  const oidc = {};
+  for (const alg of algs) {
+    gatehouse[alg] = await measureGatehouse(alg, { serverCpu, opts, cpuProf });
+    oidc[alg] = await measureOidcProvider(alg, 'jwt', { serverCpu, opts, introspection: false });
+  }
+  const opaque = await measureOidcProvider(algs[0], 'opaque', { serverCpu, opts, introspection: true });
+  const events = Object.values(gatehouse).reduce((n, g) => n + g.events, 0);
+
+  const markdown = report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, opts, date: new Date().toISOString(), events });
+  log('');
+  log(markdown);
+  log('');
+  for (const g of Object.values(gatehouse)) for (const p of g.profile ?? []) log(`${p}\n`);
+
+  const all = [bare, ...Object.values(gatehouse).flatMap((g) => [g.token, g.introspect]), ...Object.values(oidc).map((o) => o.token), opaque.token, opaque.introspect];
+  const invalid = all.filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (invalid.length > 0) {
+    log(`bench:oauth: INVALID RUN: non-2xx or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
+    return 1;
+  }
+  if (cpuProf) log('bench:oauth: profiled run (slower by design): docs/benchmarks.md not updated');
+  else if (process.env.BENCH_WRITE_DOCS === '0') log('bench:oauth: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
+  else {
+    writeDocs(markdown);
+    log(`bench:oauth: wrote ${DOC_PATH}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => shutdown(code),
+  (err) => {
+    process.stderr.write(`bench:oauth: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    void shutdown(1);
+  },
+);
