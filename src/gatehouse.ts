@@ -1,6 +1,7 @@
 import { createApiKeyService, type ApiKeyService } from './api-keys/service.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { GatehouseError } from './core/errors/gatehouse-error.js';
 import { loadConfig } from './core/config/load.js';
 import type { GatehouseConfig, GatehouseConfigInput } from './core/config/schema.js';
 import { secureRandom, type RandomSource } from './core/crypto/random.js';
@@ -216,6 +217,13 @@ export async function createGatehouse(options: CreateGatehouseOptions = {}): Pro
       random,
       config: config.oauth,
       jwt: config.jwt,
+      users: {
+        find: (userId) =>
+          accounts.get(userId).catch((err: unknown) => {
+            if (err instanceof GatehouseError && err.code === 'account.not_found') return null;
+            throw err;
+          }),
+      },
       issuer: publicUrlOf(config),
       logger,
     }),

@@ -37,6 +37,9 @@ export const authEventTypes = [
   'oauth.client.authenticate',
   'oauth.authorize',
   'oauth.consent',
+  'oauth.id_token.issue',
+  'oauth.userinfo',
+  'oauth.end_session',
 ] as const;
 
 /** One of {@link authEventTypes}. */

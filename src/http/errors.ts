@@ -135,5 +135,11 @@ export function oauthErrorResponse(err: unknown, requestId: string, basicAttempt
   if (error === undefined) return errorResponse(gh, requestId);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' };
   if (gh.code === 'oauth.invalid_client' && basicAttempted) headers['www-authenticate'] = `Basic realm="${REALM}"`;
+  // RFC 6750 §3 at the bearer-protected UserInfo endpoint; no credential at all: a bare challenge (§3.1).
+  if (gh.code === 'oauth.invalid_token') {
+    if (gh.detail === 'no_token') return { status: 401, headers: { ...headers, 'www-authenticate': `Bearer realm="${REALM}"` }, body: {} };
+    headers['www-authenticate'] = `Bearer realm="${REALM}", error="invalid_token"`;
+  }
+  if (gh.code === 'oauth.insufficient_scope') headers['www-authenticate'] = `Bearer realm="${REALM}", error="insufficient_scope", scope="openid"`;
   return { status: gh.status, headers, body: { error, error_description: gh.message } };
 }

@@ -95,6 +95,7 @@ export function serializeClient(client: OAuthClient): Record<string, unknown> {
     client_id: client.id,
     client_name: client.name,
     redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
     grant_types: client.grantTypes,
     response_types: client.responseTypes,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,

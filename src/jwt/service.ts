@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
 import type { TokenDeps, TokenServiceOptions } from './context.js';
 import { issueAccessToken, type AccessTokenInput, type IssuedAccessToken } from './issue-access-token.js';
+import { issueIdToken, type IdTokenInput, type IssuedIdToken } from './issue-id-token.js';
 import { issueTokens, type IssuedTokens, type IssueTokensInput } from './issue-tokens.js';
 import { getJwks, type JwksDocument } from './jwks.js';
 import { SigningKeyCache } from './key-cache.js';
@@ -38,6 +39,8 @@ export interface TokenService {
   readonly issuer: string;
   /** See {@link issueAccessToken}. */
   issueAccessToken(input: AccessTokenInput): Promise<IssuedAccessToken>;
+  /** See {@link issueIdToken}. */
+  issueIdToken(input: IdTokenInput): Promise<IssuedIdToken>;
   /** See {@link issueTokens}. */
   issueTokens(input: IssueTokensInput, context?: RequestContext): Promise<IssuedTokens>;
   /** See {@link refreshTokens}. */
@@ -122,6 +125,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   return {
     issuer: options.issuer,
     issueAccessToken: (input) => issueAccessToken(deps, input),
+    issueIdToken: (input) => issueIdToken(deps, input),
     issueTokens: (input, context) => issueTokens(deps, input, context),
     refresh: (presented, refreshOptions, context) => refreshTokens(deps, presented, refreshOptions, context),
     revokeRefreshToken: (presented, context, revokeOptions) => revokeRefreshToken(deps, presented, context, revokeOptions),

@@ -4,7 +4,7 @@ import type { RequestContext } from '../core/events.js';
 import { AUTHORIZATION_CODE_LIFETIME_MS, generateAuthorizationCode, hashAuthorizationCode } from './authorization-code.js';
 import type { OAuthDeps } from './context.js';
 import { emitOAuthEvent } from './events.js';
-import { grantedScopes } from './grants/client-credentials.js';
+import { grantedAudience, grantedScopes } from './grants/client-credentials.js';
 import { isWellFormedChallenge, type CodeChallengeMethod } from './pkce.js';
 import { redirectUriMatches } from './redirect-uris.js';
 import type { OAuthClientRecord } from './types.js';
@@ -35,6 +35,12 @@ export interface AuthorizationRequest {
   nonce: string | null;
   codeChallenge: string | null;
   codeChallengeMethod: CodeChallengeMethod | null;
+  /** OIDC Core §3.1.2.1 `prompt` values (`none`, `login`, `consent`); empty when absent. */
+  prompt: string[];
+  /** OIDC Core §3.1.2.1 `max_age`, seconds; null when absent. */
+  maxAgeSeconds: number | null;
+  /** RFC 8707 `resource` values (each on `oauth.resources`), bound to the code; empty when none. */
+  resources: string[];
 }
 
 /**
@@ -45,18 +51,21 @@ export interface AuthorizationRequest {
  *   RFC 9700 §4.11);
  * - `redirect`: to the client's redirect URI with `code` or `error`, always with `state` (when
  *   sent) and `iss` (RFC 9207);
- * - `login`: no signed-in user; send the browser to the sign-in page and back;
+ * - `login`: no signed-in user, or (`fresh`) one who must sign in again (`prompt=login`, or a
+ *   sign-in older than `max_age`): send the browser to the sign-in page and back;
  * - `consent`: ask the user (the consent page), then {@link decideConsent}.
  */
 export type AuthorizationOutcome =
   | { kind: 'error_page'; error: GatehouseError }
   | { kind: 'redirect'; location: string }
-  | { kind: 'login' }
+  | { kind: 'login'; fresh: boolean }
   | { kind: 'consent'; request: AuthorizationRequest };
 
 /** Parameters that must not repeat (RFC 6749 §3.1). */
-const SINGLE = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt'];
+const SINGLE = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'max_age'];
 const MAX_NONCE = 512;
+/** OIDC Core §3.1.2.1 `prompt` values served; `select_account` is refused (one account per browser session). */
+const PROMPTS = new Set(['none', 'login', 'consent']);
 
 /** An error after the redirect URI is trusted: answered by redirect. */
 class RedirectError extends Error {
@@ -151,7 +160,16 @@ function checkRequest(deps: OAuthDeps, params: AuthorizationParameters, client: 
   const nonce = one(params, 'nonce') ?? null;
   if (nonce !== null && nonce.length > MAX_NONCE) throw fail('oauth.invalid_request', 'nonce_too_long', `The nonce must be at most ${MAX_NONCE} characters.`);
   const scopes = grantedScopes(client.scopes, one(params, 'scope'));
-  return { scopes, nonce, codeChallenge: challenge ?? null, codeChallengeMethod };
+  const prompt = [...new Set((one(params, 'prompt') ?? '').split(' ').filter((p) => p !== ''))];
+  if (!prompt.every((p) => PROMPTS.has(p))) throw fail('oauth.invalid_request', 'prompt_unsupported', 'The prompt parameter has an unsupported value.');
+  // OIDC Core §3.1.2.1: `none` with any other value is an error.
+  if (prompt.includes('none') && prompt.length > 1) throw fail('oauth.invalid_request', 'prompt_none_combined', 'prompt=none must not be combined with other values.');
+  // RFC 8707 §2: validated against the token endpoint's allow-list, then bound to the code.
+  const resources = [...new Set(params.resource?.filter((v) => v !== '') ?? [])];
+  if (resources.length > 0) grantedAudience(deps.config.resources, resources, deps.issuer);
+  const maxAge = one(params, 'max_age');
+  if (maxAge !== undefined && !/^\d{1,9}$/.test(maxAge)) throw fail('oauth.invalid_request', 'malformed_max_age', 'max_age must be a non-negative integer number of seconds.');
+  return { scopes, nonce, codeChallenge: challenge ?? null, codeChallengeMethod, prompt, maxAgeSeconds: maxAge === undefined ? null : Number(maxAge), resources };
 }
 
 /**
@@ -201,6 +219,7 @@ async function issueCode(deps: OAuthDeps, request: AuthorizationRequest, session
     consumedAt: null,
     replayedAt: null,
     familyId: null,
+    resources: request.resources,
   });
   // Housekeeping on the (rare) authorization path instead of a timer: used codes are kept as
   // long as a refresh family issued from them may live, so a late replay still revokes it.
@@ -224,9 +243,12 @@ async function consentCovers(deps: OAuthDeps, userId: string, request: Authoriza
 }
 
 /**
- * `GET /oauth2/authorize` (RFC 6749 §4.1.1) as named steps: validate the request (error page
- * or error redirect), ask for sign-in without a session, skip the consent page when a
- * remembered consent covers the scopes (issuing the code at once), else ask for consent.
+ * `GET /oauth2/authorize` (RFC 6749 §4.1.1, OIDC Core §3.1.2) as named steps: validate the
+ * request (error page or error redirect), ask for sign-in without a session (or a fresh one
+ * for `prompt=login` or a sign-in older than `max_age`), skip the consent page when a
+ * remembered consent covers the scopes (issuing the code at once; `prompt=consent` always
+ * asks), else ask for consent. With `prompt=none` nothing is shown: `login_required` or
+ * `consent_required` by redirect instead.
  *
  * @param params the query parameters, every value of each
  * @param session the signed-in user, or null
@@ -237,11 +259,23 @@ async function consentCovers(deps: OAuthDeps, userId: string, request: Authoriza
 export async function authorize(deps: OAuthDeps, params: AuthorizationParameters, session: AuthorizationSession | null, context: RequestContext = {}): Promise<AuthorizationOutcome> {
   const validated = await validateRequest(deps, params, context);
   if (!validated.ok) return validated.outcome;
-  if (session === null) return { kind: 'login' };
-  if (await consentCovers(deps, session.userId, validated.request)) {
-    return { kind: 'redirect', location: await issueCode(deps, validated.request, session, context) };
+  const { request } = validated;
+  const silent = request.prompt.includes('none');
+  // OIDC Core §3.1.2.1 `prompt=none`: never show a page; answer by redirect instead.
+  const refuseSilently = (code: 'oauth.login_required' | 'oauth.consent_required', reason: string): AuthorizationOutcome => {
+    emitOAuthEvent(deps, { type: 'oauth.authorize', outcome: 'failure', reason, clientId: request.client.id, context });
+    return { kind: 'redirect', location: errorRedirect(deps, new RedirectError(fail(code, reason), request.redirectUri, request.state)) };
+  };
+  if (session === null) return silent ? refuseSilently('oauth.login_required', 'login_required') : { kind: 'login', fresh: false };
+  // `max_age` (OIDC Core §3.1.2.1): the sign-in must be at most that old, else a fresh one.
+  const tooOld = request.maxAgeSeconds !== null && deps.clock.now() - session.authTime > request.maxAgeSeconds * 1000;
+  if (tooOld) return silent ? refuseSilently('oauth.login_required', 'max_age_exceeded') : { kind: 'login', fresh: true };
+  if (request.prompt.includes('login')) return { kind: 'login', fresh: true };
+  if (!request.prompt.includes('consent') && (await consentCovers(deps, session.userId, request))) {
+    return { kind: 'redirect', location: await issueCode(deps, request, session, context) };
   }
-  return { kind: 'consent', request: validated.request };
+  if (silent) return refuseSilently('oauth.consent_required', 'consent_required');
+  return { kind: 'consent', request };
 }
 
 /**

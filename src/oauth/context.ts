@@ -24,9 +24,26 @@ export interface OAuthServiceOptions {
   random: RandomSource;
   config: GatehouseConfig['oauth'];
   jwt: GatehouseConfig['jwt'];
+  /** The accounts the OpenID Connect `/userinfo` endpoint reads (`gatehouse.accounts`). */
+  users: OAuthUserDirectory;
   /** `server.publicUrl`: the issuer, and the base of every endpoint URL. */
   issuer: string;
   logger: Logger;
+}
+
+/** A user as `/userinfo` shows it (OIDC Core §5.1 standard claims Gatehouse holds). */
+export interface OAuthUserInfoSource {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  name: string | null;
+  /** Only `active` users get claims. */
+  status: string;
+}
+
+/** Reads users for `/userinfo`: null when the user does not exist; rejects when storage is down. */
+export interface OAuthUserDirectory {
+  find(userId: string): Promise<OAuthUserInfoSource | null>;
 }
 
 /** What every OAuth operation is built from: the options and the service's in-process caches. */
@@ -46,6 +63,10 @@ export const OAUTH_PATHS = Object.freeze({
   introspection: '/oauth2/introspect',
   jwks: '/.well-known/jwks.json',
   metadata: '/.well-known/oauth-authorization-server',
+  openIdConfiguration: '/.well-known/openid-configuration',
+  userinfo: '/userinfo',
+  endSession: '/oauth2/end_session',
+  endSessionConfirm: '/oauth2/end_session/confirm',
 });
 
 /** The public view of a record: everything but the secret's hash. */

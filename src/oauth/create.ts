@@ -13,6 +13,7 @@ import {
   validateClientName,
   validateClientScopes,
   validateGrantTypes,
+  validatePostLogoutRedirectUris,
   validateRedirectUris,
 } from './validate.js';
 
@@ -22,6 +23,8 @@ export interface CreateClientInput {
   name: string;
   /** `redirect_uris`; required with `authorization_code`. See `validateRedirectUri`. */
   redirectUris?: string[];
+  /** `post_logout_redirect_uris` (RP-Initiated Logout 1.0 §3.1); same rules as `redirectUris`. Default none. */
+  postLogoutRedirectUris?: string[];
   /** `grant_types`; default `['authorization_code']` (RFC 7591 §2). */
   grantTypes?: OAuthGrantType[];
   /** `response_types`; must be `['code']` with `authorization_code`, else empty. Default derived. */
@@ -61,6 +64,7 @@ export async function createClient(deps: OAuthDeps, input: CreateClientInput, co
     id: createId('cli', deps.clock, deps.random),
     name: validateClientName(input.name),
     redirectUris,
+    postLogoutRedirectUris: validatePostLogoutRedirectUris(input.postLogoutRedirectUris ?? []),
     grantTypes,
     responseTypes: responseTypesFor(grantTypes, input.responseTypes),
     tokenEndpointAuthMethod,

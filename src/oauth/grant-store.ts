@@ -33,6 +33,8 @@ export interface AuthorizationCodeRecord {
   replayedAt: number | null;
   /** The refresh-token family issued from it (revoked on replay); null until tokens are issued. */
   familyId: string | null;
+  /** RFC 8707 `resource` values of the authorization request (the access token's `aud`); empty when none. */
+  resources: string[];
 }
 
 /** A user's remembered consent to a client: the scopes agreed to so far. Times are epoch milliseconds. */

@@ -4,9 +4,10 @@ import { listConsents, revokeConsent, type Consent } from './consents.js';
 import type { OAuthDeps, OAuthServiceOptions } from './context.js';
 import { createClient, type CreateClientInput, type CreatedClient } from './create.js';
 import { deleteClient } from './delete.js';
+import { checkEndSession, completeEndSession, type EndSessionOutcome, type EndSessionParameters, type EndSessionRequest } from './end-session.js';
 import type { TokenResponse } from './grants/index.js';
 import { introspectToken, type IntrospectionResponse } from './introspect.js';
-import { authorizationServerMetadata, type AuthorizationServerMetadata } from './metadata.js';
+import { authorizationServerMetadata, openIdConfiguration, type AuthorizationServerMetadata } from './metadata.js';
 import type { OAuthRequest } from './parameters.js';
 import { getClient, listClients, type ClientList, type ListClientsOptions } from './read.js';
 import { revokeToken } from './revoke.js';
@@ -14,6 +15,7 @@ import { rotateClientSecret } from './rotate-secret.js';
 import { exchangeToken } from './token.js';
 import type { OAuthClient } from './types.js';
 import { updateClient, type UpdateClientInput, type UpdatedClient } from './update.js';
+import { getUserInfo, type UserInfoResponse } from './userinfo.js';
 
 export type { OAuthServiceOptions } from './context.js';
 
@@ -41,7 +43,7 @@ export interface OAuthConsentService {
   revoke(userId: string, clientId: string, context?: RequestContext): Promise<void>;
 }
 
-/** The OAuth 2.0 authorization server: clients, the authorization endpoint and consent, and the token, revocation, introspection and metadata endpoints. See `docs/oauth.md`. */
+/** The OAuth 2.0 authorization server and OpenID Connect provider: clients, the authorization endpoint and consent, and the token, revocation, introspection, UserInfo and metadata endpoints. See `docs/oauth.md`. */
 export interface OAuthService {
   clients: OAuthClientService;
   /** See {@link authorize}. */
@@ -57,13 +59,21 @@ export interface OAuthService {
   introspect(request: OAuthRequest, context?: RequestContext): Promise<IntrospectionResponse>;
   /** See {@link authorizationServerMetadata}. */
   metadata(): AuthorizationServerMetadata;
+  /** See {@link openIdConfiguration}. */
+  openIdConfiguration(): AuthorizationServerMetadata;
+  /** See {@link getUserInfo}. */
+  userinfo(accessToken: string | undefined, context?: RequestContext): Promise<UserInfoResponse>;
+  /** See {@link checkEndSession}. */
+  endSession(params: EndSessionParameters, sessionUserId: string | null, context?: RequestContext): Promise<EndSessionOutcome>;
+  /** See {@link completeEndSession}. */
+  completeEndSession(request: EndSessionRequest, ended: boolean, context?: RequestContext): string | null;
 }
 
 /**
  * Builds the OAuth service from explicit dependencies.
  *
  * @example
- * const oauth = createOAuthService({ clients, grants, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, issuer, logger });
+ * const oauth = createOAuthService({ clients, grants, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, users, issuer, logger });
  */
 export function createOAuthService(options: OAuthServiceOptions): OAuthService {
   const deps: OAuthDeps = { ...options, assertionVerifiers: new Map(), ownTokens: undefined };
@@ -86,5 +96,9 @@ export function createOAuthService(options: OAuthServiceOptions): OAuthService {
     revoke: (request, context) => revokeToken(deps, request, context),
     introspect: (request, context) => introspectToken(deps, request, context),
     metadata: () => authorizationServerMetadata(deps),
+    openIdConfiguration: () => openIdConfiguration(deps),
+    userinfo: (accessToken, context) => getUserInfo(deps, accessToken, context),
+    endSession: (params, sessionUserId, context) => checkEndSession(deps, params, sessionUserId, context),
+    completeEndSession: (request, ended, context) => completeEndSession(deps, request, ended, context),
   };
 }

@@ -4,6 +4,7 @@ import type { OAuthClientRecord } from './types.js';
 export interface OAuthClientPatch {
   name?: string;
   redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
   grantTypes?: OAuthClientRecord['grantTypes'];
   responseTypes?: string[];
   tokenEndpointAuthMethod?: OAuthClientRecord['tokenEndpointAuthMethod'];

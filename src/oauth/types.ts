@@ -29,6 +29,8 @@ export interface OAuthClient {
   name: string;
   /** Exact redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7). */
   redirectUris: string[];
+  /** Where RP-initiated logout may return (OpenID Connect RP-Initiated Logout 1.0 §3.1); same rules as `redirectUris`. */
+  postLogoutRedirectUris: string[];
   grantTypes: OAuthGrantType[];
   /** `code` when `authorization_code` is registered (RFC 7591 §2.1); else empty. */
   responseTypes: string[];

@@ -15,6 +15,7 @@ import {
   validateClientName,
   validateClientScopes,
   validateGrantTypes,
+  validatePostLogoutRedirectUris,
   validateRedirectUris,
 } from './validate.js';
 
@@ -22,6 +23,8 @@ import {
 export interface UpdateClientInput {
   name?: string;
   redirectUris?: string[];
+  /** `post_logout_redirect_uris`, replaced as a whole. */
+  postLogoutRedirectUris?: string[];
   grantTypes?: OAuthGrantType[];
   responseTypes?: string[];
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
@@ -53,6 +56,7 @@ export async function updateClient(deps: OAuthDeps, id: string, input: UpdateCli
   const patch: OAuthClientPatch = {};
   if (input.name !== undefined) patch.name = validateClientName(input.name);
   if (input.redirectUris !== undefined) patch.redirectUris = validateRedirectUris(input.redirectUris);
+  if (input.postLogoutRedirectUris !== undefined) patch.postLogoutRedirectUris = validatePostLogoutRedirectUris(input.postLogoutRedirectUris);
   if (input.grantTypes !== undefined) patch.grantTypes = validateGrantTypes(input.grantTypes);
   if (input.tokenEndpointAuthMethod !== undefined) patch.tokenEndpointAuthMethod = validateAuthMethod(input.tokenEndpointAuthMethod);
   if (input.scopes !== undefined) patch.scopes = validateClientScopes(input.scopes);

@@ -43,6 +43,21 @@ export function validateRedirectUris(uris: unknown): string[] {
   return [...new Set(uris.map(validateRedirectUri))];
 }
 
+/**
+ * `post_logout_redirect_uris` (OpenID Connect RP-Initiated Logout 1.0 §3.1): the same rules as
+ * `redirect_uris` (exact, no fragment or wildcard, https or loopback http or a private-use scheme).
+ *
+ * @throws {GatehouseError} `oauth.invalid_redirect_uri`
+ */
+export function validatePostLogoutRedirectUris(uris: unknown): string[] {
+  try {
+    return validateRedirectUris(uris);
+  } catch (err) {
+    if (err instanceof GatehouseError) throw new GatehouseError('oauth.invalid_redirect_uri', { publicMessage: `post_logout_${err.message}` });
+    throw err;
+  }
+}
+
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
 /**

@@ -18,6 +18,7 @@ function details(c: OAuthClient): string {
     ['grant types', c.grantTypes.join(' ')],
     ['scope', c.scopes.join(' ') || '-'],
     ['redirect URIs', c.redirectUris.join(' ') || '-'],
+    ['post-logout URIs', c.postLogoutRedirectUris.join(' ') || '-'],
     ['created', new Date(c.createdAt).toISOString()],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -27,6 +28,7 @@ function details(c: OAuthClient): string {
 interface MetadataOptions {
   name?: string;
   redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
   grantTypes?: string[];
   authMethod?: string;
   scope?: string[];
@@ -36,6 +38,7 @@ interface MetadataOptions {
 const toInput = (o: MetadataOptions) => ({
   ...(o.name !== undefined ? { name: o.name } : {}),
   ...(o.redirectUris ? { redirectUris: o.redirectUris } : {}),
+  ...(o.postLogoutRedirectUris ? { postLogoutRedirectUris: o.postLogoutRedirectUris } : {}),
   ...(o.grantTypes ? { grantTypes: o.grantTypes as never } : {}),
   ...(o.authMethod ? { tokenEndpointAuthMethod: o.authMethod as never } : {}),
   ...(o.scope ? { scopes: o.scope } : {}),
@@ -45,6 +48,7 @@ const toInput = (o: MetadataOptions) => ({
 const metadataOptions = (command: Command): Command =>
   command
     .option('--redirect-uris <uris>', 'comma-separated exact redirect URIs', list)
+    .option('--post-logout-redirect-uris <uris>', 'comma-separated exact post_logout_redirect_uris (OpenID Connect RP-initiated logout)', list)
     .option('--grant-types <types>', 'comma-separated: client_credentials, authorization_code, refresh_token', list)
     .addOption(new Option('--auth-method <method>', 'token_endpoint_auth_method').choices(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']))
     .option('--scope <scopes>', 'scopes the client may ask for (space- or comma-separated)', scopes)
@@ -91,7 +95,7 @@ export function registerClients(program: Command): void {
   metadataOptions(clients.command('update <client_id>').description("change a client's metadata").option('--name <name>', 'client_name')).action(async (id: string, o: MetadataOptions, command: Command) => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const input = toInput(o);
-    if (Object.keys(input).length === 0) throw new Error('nothing to update: give at least one of --name, --redirect-uris, --grant-types, --auth-method, --scope, --jwks');
+    if (Object.keys(input).length === 0) throw new Error('nothing to update: give at least one of --name, --redirect-uris, --post-logout-redirect-uris, --grant-types, --auth-method, --scope, --jwks');
     const { client, secret } = await withGatehouse(globals, (g) => g.oauth.clients.update(id, input, cliContext));
     if (globals.json) return printJson({ ...serializeClient(client), ...(secret !== null ? { client_secret: secret, client_secret_expires_at: 0 } : {}) });
     print(secret !== null ? `${secretBanner(`Updated ${client.id}; its new secret`, secret)}\n${details(client)}` : details(client));

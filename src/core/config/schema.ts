@@ -270,6 +270,13 @@ const oauthSchema = Type.Object(
         description: 'Scopes (RFC 6749 §3.3) advertised as `scopes_supported` in the authorization server metadata (RFC 8414). Unset: the field is omitted. Advisory: each client is still limited to its own registered `scope`.',
       }),
     ),
+    idTokenLifetimeSeconds: Type.Integer({
+      minimum: 60,
+      maximum: 3600,
+      description:
+        'Lifetime, in seconds, of the OpenID Connect ID tokens issued by the `authorization_code` grant (OIDC Core §2 `exp`). Short on purpose: an ID token proves a sign-in to the client at the code exchange, it is not a session or an access credential.',
+      default: 300,
+    }),
     clientAssertionMaxLifetimeSeconds: Type.Integer({
       minimum: 30,
       maximum: 3600,

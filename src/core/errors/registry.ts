@@ -246,6 +246,30 @@ export const errorRegistry = {
     title: 'Forbidden',
     publicMessage: 'The user denied the authorization request.',
   },
+  'oauth.invalid_token': {
+    status: 401,
+    oauthError: 'invalid_token',
+    title: 'Unauthorized',
+    publicMessage: 'The access token is missing, malformed, expired, revoked or not issued by this server.',
+  },
+  'oauth.insufficient_scope': {
+    status: 403,
+    oauthError: 'insufficient_scope',
+    title: 'Forbidden',
+    publicMessage: 'The access token was not granted the openid scope.',
+  },
+  'oauth.login_required': {
+    status: 400,
+    oauthError: 'login_required',
+    title: 'Bad Request',
+    publicMessage: 'The user is not signed in and prompt=none forbids asking.',
+  },
+  'oauth.consent_required': {
+    status: 400,
+    oauthError: 'consent_required',
+    title: 'Bad Request',
+    publicMessage: 'The user has not consented to these scopes and prompt=none forbids asking.',
+  },
   'oauth.consent_not_found': {
     status: 404,
     title: 'Not Found',

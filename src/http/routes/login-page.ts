@@ -62,16 +62,18 @@ export function sendPage(reply: FastifyReply, status: number, page: string): Fas
   return reply.code(status).headers(PAGE_HEADERS).send(page);
 }
 
-/** `GET /login`: the sign-in form, or the signed-in page when the browser has a valid session. */
+/** `GET /login`: the sign-in form, or the signed-in page when the browser has a valid session (unless `prompt=login`). */
 export function loginPageRoutes(gatehouse: Gatehouse, allowedOrigins: () => readonly string[]): FastifyPluginAsync {
   return (app) => {
-    app.get<{ Querystring: { return_to?: string } }>('/login', async (request, reply) => {
+    app.get<{ Querystring: { return_to?: string; prompt?: string } }>('/login', async (request, reply) => {
       const outcome = await authenticateSession(gatehouse.sessions, fastifySessionRequest(request), {
         cookieName: gatehouse.sessionCookie.name,
         allowedOrigins: allowedOrigins(),
       });
+      // `prompt=login` (from `/oauth2/authorize`, OIDC Core §3.1.2.1): the form even with a session.
+      const reauthenticate = request.query.prompt === 'login';
       if (outcome.ok) {
-        const user = await gatehouse.accounts.get(outcome.auth.session.userId).catch(() => undefined);
+        const user = reauthenticate ? undefined : await gatehouse.accounts.get(outcome.auth.session.userId).catch(() => undefined);
         if (user) return sendPage(reply, 200, renderSignedInPage({ user, csrfToken: outcome.auth.csrfToken }));
       } else if (outcome.response.status >= 500) {
         throw outcome.error;

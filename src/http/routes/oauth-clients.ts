@@ -13,6 +13,7 @@ const Jwks = Type.Union([Type.Object({ keys: Type.Array(Type.Record(Type.String(
 const metadataFields = {
   client_name: Type.String({ minLength: 1, maxLength: 200 }),
   redirect_uris: Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20 }),
+  post_logout_redirect_uris: Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20 }),
   grant_types: GrantTypes,
   response_types: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 5 }),
   token_endpoint_auth_method: Type.String({ maxLength: 64 }),
@@ -23,6 +24,7 @@ const CreateClientBody = Type.Object(
   {
     client_name: metadataFields.client_name,
     redirect_uris: Type.Optional(metadataFields.redirect_uris),
+    post_logout_redirect_uris: Type.Optional(metadataFields.post_logout_redirect_uris),
     grant_types: Type.Optional(metadataFields.grant_types),
     response_types: Type.Optional(metadataFields.response_types),
     token_endpoint_auth_method: Type.Optional(metadataFields.token_endpoint_auth_method),
@@ -51,10 +53,11 @@ export function oauthClientRoutes(gatehouse: Gatehouse): FastifyPluginAsyncTypeb
       ...fastifyRequestContext(request),
       ...(request.gatehouse ? { actor: { type: 'api_key' as const, id: request.gatehouse.apiKey.id } } : {}),
     });
-    type Body = Partial<{ client_name: string; redirect_uris: string[]; grant_types: string[]; response_types: string[]; token_endpoint_auth_method: string; scope: string; jwks: { keys: Record<string, unknown>[] } | null }>;
+    type Body = Partial<{ client_name: string; redirect_uris: string[]; post_logout_redirect_uris: string[]; grant_types: string[]; response_types: string[]; token_endpoint_auth_method: string; scope: string; jwks: { keys: Record<string, unknown>[] } | null }>;
     const toInput = (b: Body) => ({
       ...(b.client_name !== undefined ? { name: b.client_name } : {}),
       ...(b.redirect_uris !== undefined ? { redirectUris: b.redirect_uris } : {}),
+      ...(b.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: b.post_logout_redirect_uris } : {}),
       ...(b.grant_types !== undefined ? { grantTypes: b.grant_types as never } : {}),
       ...(b.response_types !== undefined ? { responseTypes: b.response_types } : {}),
       ...(b.token_endpoint_auth_method !== undefined ? { tokenEndpointAuthMethod: b.token_endpoint_auth_method as never } : {}),

@@ -4,7 +4,7 @@ import type { Gatehouse } from '../../gatehouse.js';
 import { fastifyRequestContext } from '../../middleware/fastify.js';
 import { OAUTH_PATHS } from '../../oauth/context.js';
 import type { OAuthRequest } from '../../oauth/parameters.js';
-import { oauthErrorResponse } from '../errors.js';
+import { oauthErrorResponse, REALM } from '../errors.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -25,13 +25,28 @@ function oauthRequest(request: FastifyRequest): OAuthRequest {
   return { parameters: (request.body as Record<string, string[]> | undefined) ?? {}, authorization: request.headers.authorization };
 }
 
+/**
+ * The RFC 6750 §2.1 bearer token: undefined without an `Authorization` header (or with another
+ * scheme: no bearer credential was presented), null when it is repeated or malformed.
+ */
+function bearerToken(request: FastifyRequest): string | undefined | null {
+  const raw = request.raw.rawHeaders.filter((_, i, all) => i % 2 === 0 && all[i]!.toLowerCase() === 'authorization');
+  if (raw.length > 1) return null;
+  const header = request.headers.authorization;
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
 const noStore = (reply: FastifyReply): FastifyReply => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
 /**
  * The OAuth 2.0 endpoints, in their own scope: `POST /oauth2/token` (RFC 6749 §3.2),
  * `POST /oauth2/revoke` (RFC 7009), `POST /oauth2/introspect` (RFC 7662), all
- * `application/x-www-form-urlencoded` only, with RFC 6749 §5.2 errors; and
- * `GET /.well-known/oauth-authorization-server` (RFC 8414).
+ * `application/x-www-form-urlencoded` only, with RFC 6749 §5.2 errors;
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414) and
+ * `GET /.well-known/openid-configuration` (OIDC Discovery 1.0); and `GET`/`POST /userinfo`
+ * (OIDC Core §5.3, RFC 6750 errors and challenges).
  */
 export function oauthRoutes(gatehouse: Gatehouse) {
   return (app: FastifyInstance): Promise<void> => {
@@ -62,6 +77,20 @@ export function oauthRoutes(gatehouse: Gatehouse) {
     });
 
     app.get(OAUTH_PATHS.metadata, (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(gatehouse.oauth.metadata()));
+    app.get(OAUTH_PATHS.openIdConfiguration, (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(gatehouse.oauth.openIdConfiguration()));
+
+    // OIDC Core §5.3.1: GET and POST, the access token in the Authorization header (RFC 6750 §2.1).
+    const userinfo = async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = bearerToken(request);
+      if (token === null) {
+        const response = oauthErrorResponse(new GatehouseError('oauth.invalid_request', { publicMessage: 'The Authorization header must be "Bearer <access token>", sent once.' }), String(request.id), false);
+        return reply.code(400).headers({ ...response.headers, 'www-authenticate': `Bearer realm="${REALM}", error="invalid_request"` }).send(response.body);
+      }
+      const claims = await gatehouse.oauth.userinfo(token, fastifyRequestContext(request));
+      return noStore(reply).send(claims);
+    };
+    app.get(OAUTH_PATHS.userinfo, userinfo);
+    app.post(OAUTH_PATHS.userinfo, userinfo);
     return Promise.resolve();
   };
 }

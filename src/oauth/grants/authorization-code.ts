@@ -3,6 +3,7 @@ import { GatehouseError } from '../../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../../core/events.js';
 import { hashAuthorizationCode, isWellFormedAuthorizationCode } from '../authorization-code.js';
 import { defaultAudience, type OAuthDeps } from '../context.js';
+import { emitOAuthEvent } from '../events.js';
 import type { AuthorizationCodeRecord } from '../grant-store.js';
 import { all, required, single } from '../parameters.js';
 import { verifyCodeVerifier } from '../pkce.js';
@@ -46,6 +47,18 @@ function checkRedirectUri(code: AuthorizationCodeRecord, client: OAuthClientReco
   }
 }
 
+/**
+ * RFC 8707 §2.2: with `resource` bound at the authorization endpoint, the token request may
+ * name only those (a subset) or none (all of them); anything else is `invalid_target`. Without
+ * a bound `resource`, the token request's are checked against `oauth.resources` as for
+ * `client_credentials`. The allow-list is checked again either way (it may have changed).
+ */
+function codeAudience(deps: OAuthDeps, code: AuthorizationCodeRecord, presented: readonly string[]): string[] {
+  if (code.resources.length === 0) return grantedAudience(deps.config.resources, presented, defaultAudience(deps));
+  if (presented.some((r) => !code.resources.includes(r))) throw new GatehouseError('oauth.invalid_target', { detail: 'resource_not_authorized' });
+  return grantedAudience(deps.config.resources, presented.length > 0 ? presented : code.resources, defaultAudience(deps));
+}
+
 /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a `code_verifier` without a challenge in the authorization request is refused too. */
 function checkVerifier(code: AuthorizationCodeRecord, verifier: string | undefined): void {
   if (code.codeChallenge === null || code.codeChallengeMethod === null) {
@@ -54,6 +67,24 @@ function checkVerifier(code: AuthorizationCodeRecord, verifier: string | undefin
   }
   if (verifier === undefined) throw invalidGrant('missing_code_verifier');
   if (!verifyCodeVerifier(verifier, code.codeChallenge, code.codeChallengeMethod)) throw invalidGrant('wrong_code_verifier');
+}
+
+/**
+ * OIDC Core §3.1.3.3: the ID token of a code whose granted scope includes `openid`, with the
+ * code's `nonce`, `auth_time` and `amr` and the `at_hash` of the access token issued beside it.
+ * Emits `oauth.id_token.issue` (never the token or the nonce).
+ */
+async function issueCodeIdToken(deps: OAuthDeps, code: AuthorizationCodeRecord, client: OAuthClientRecord, accessToken: string, context: RequestContext): Promise<string> {
+  const issued = await deps.tokens.issueIdToken({ subject: code.userId, clientId: client.id, authTime: code.authTime, nonce: code.nonce, amr: code.amr, accessToken, lifetimeSeconds: deps.config.idTokenLifetimeSeconds });
+  emitOAuthEvent(deps, {
+    type: 'oauth.id_token.issue',
+    outcome: 'success',
+    reason: 'ok',
+    clientId: client.id,
+    context: { actor: { type: 'user', id: code.userId }, ...context },
+    details: { user_id: code.userId, kid: issued.kid, nonce_present: code.nonce !== null, expires_at: new Date(issued.expiresAt).toISOString() },
+  });
+  return issued.token;
 }
 
 /**
@@ -69,7 +100,8 @@ function checkVerifier(code: AuthorizationCodeRecord, verifier: string | undefin
  * 7. single use: one compare-and-set (`consumeCode`); losing it is a replay (step 3);
  * 8. tokens through `gatehouse.tokens.issueTokens` (`token.issue`), the refresh token handed
  *    out only when the client is registered for `refresh_token`; the family is kept on the
- *    code so a later replay revokes it.
+ *    code so a later replay revokes it;
+ * 9. with `openid` granted, an ID token (OIDC Core §3.1.3.3, `oauth.id_token.issue`).
  *
  * Every failure is `invalid_grant` (the event says which step).
  */
@@ -87,7 +119,7 @@ export const authorizationCodeGrant: GrantHandler = {
     if (deps.clock.now() >= code.expiresAt) throw invalidGrant('code_expired');
     checkRedirectUri(code, client, single(request, 'redirect_uri'));
     checkVerifier(code, single(request, 'code_verifier'));
-    const audience = grantedAudience(deps.config.resources, all(request, 'resource'), defaultAudience(deps));
+    const audience = codeAudience(deps, code, all(request, 'resource'));
 
     if (!(await deps.grants.consumeCode(codeHash, deps.clock.now()))) {
       const again = await deps.grants.findCode(codeHash);
@@ -100,12 +132,14 @@ export const authorizationCodeGrant: GrantHandler = {
       await deps.tokens.revokeFamily(issued.familyId, 'code_replay', context);
       throw invalidGrant('code_replayed');
     }
+    const idToken = code.scopes.includes('openid') ? await issueCodeIdToken(deps, code, client, issued.accessToken, context) : undefined;
     return {
       access_token: issued.accessToken,
       token_type: 'Bearer',
       expires_in: issued.expiresIn,
       ...(issued.scopes.length > 0 ? { scope: issued.scopes.join(' ') } : {}),
       ...(client.grantTypes.includes('refresh_token') ? { refresh_token: issued.refreshToken } : {}),
+      ...(idToken !== undefined ? { id_token: idToken } : {}),
     };
   },
 };

@@ -12,6 +12,8 @@ export interface TokenResponse {
   /** Space-separated granted scopes (RFC 6749 §3.3); present whenever any was granted. */
   scope?: string;
   refresh_token?: string;
+  /** OpenID Connect ID token (OIDC Core §3.1.3.3): only from the `authorization_code` grant with `openid` granted. */
+  id_token?: string;
 }
 
 /** What a grant handler gets: an authenticated client allowed to use the grant. */

@@ -15,6 +15,7 @@ function client(n: number, overrides: Partial<OAuthClientRecord> = {}): OAuthCli
     id: `cli_01JAAAAAAAAAAAAAAAAAAAAAA${n}`,
     name: `client ${n}`,
     redirectUris: ['https://app.example.com/cb'],
+    postLogoutRedirectUris: ['https://app.example.com/signed-out'],
     grantTypes: ['authorization_code', 'client_credentials'],
     responseTypes: ['code'],
     tokenEndpointAuthMethod: 'client_secret_basic',

@@ -27,6 +27,7 @@ function code(n: number, overrides: Partial<AuthorizationCodeRecord> = {}): Auth
     consumedAt: null,
     replayedAt: null,
     familyId: null,
+    resources: ['https://api.example.com'],
     ...overrides,
   };
 }

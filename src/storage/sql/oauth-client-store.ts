@@ -10,6 +10,7 @@ function toRecord(row: Selectable<OAuthClientsTable>): OAuthClientRecord {
     id: row.id,
     name: row.name,
     redirectUris: JSON.parse(row.redirect_uris) as string[],
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     grantTypes: JSON.parse(row.grant_types) as OAuthGrantType[],
     responseTypes: JSON.parse(row.response_types) as string[],
     tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
@@ -44,6 +45,7 @@ export function createSqlOAuthClientStore(database: SqlDatabase): OAuthClientSto
             id: r.id,
             name: r.name,
             redirect_uris: JSON.stringify(r.redirectUris),
+            post_logout_redirect_uris: JSON.stringify(r.postLogoutRedirectUris),
             grant_types: JSON.stringify(r.grantTypes),
             response_types: JSON.stringify(r.responseTypes),
             token_endpoint_auth_method: r.tokenEndpointAuthMethod,
@@ -77,6 +79,7 @@ export function createSqlOAuthClientStore(database: SqlDatabase): OAuthClientSto
         const set: Updateable<OAuthClientsTable> = { updated_at: now };
         if (p.name !== undefined) set.name = p.name;
         if (p.redirectUris !== undefined) set.redirect_uris = JSON.stringify(p.redirectUris);
+        if (p.postLogoutRedirectUris !== undefined) set.post_logout_redirect_uris = JSON.stringify(p.postLogoutRedirectUris);
         if (p.grantTypes !== undefined) set.grant_types = JSON.stringify(p.grantTypes);
         if (p.responseTypes !== undefined) set.response_types = JSON.stringify(p.responseTypes);
         if (p.tokenEndpointAuthMethod !== undefined) set.token_endpoint_auth_method = p.tokenEndpointAuthMethod;

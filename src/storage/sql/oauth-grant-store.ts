@@ -24,6 +24,7 @@ function toCode(row: Selectable<OAuthAuthorizationCodesTable>): AuthorizationCod
     consumedAt: num(row.consumed_at),
     replayedAt: num(row.replayed_at),
     familyId: row.family_id,
+    resources: JSON.parse(row.resource) as string[],
   };
 }
 
@@ -56,6 +57,7 @@ export function createSqlOAuthGrantStore(database: SqlDatabase): OAuthGrantStore
             session_id: r.sessionId,
             redirect_uri: r.redirectUri,
             scope: JSON.stringify(r.scopes),
+            resource: JSON.stringify(r.resources),
             code_challenge: r.codeChallenge,
             code_challenge_method: r.codeChallengeMethod,
             nonce: r.nonce,

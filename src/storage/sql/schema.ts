@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types. Times are epoch milliseconds (BIGINT); JSON columns are TEXT. */
 export interface ApiKeysTable {
   id: string;
@@ -136,6 +138,8 @@ export interface OAuthClientsTable {
   id: string;
   name: string;
   redirect_uris: string;
+  /** Migration `0008_oidc`: JSON array, default `[]`. */
+  post_logout_redirect_uris: Generated<string>;
   grant_types: string;
   response_types: string;
   token_endpoint_auth_method: string;
@@ -168,6 +172,8 @@ export interface OAuthAuthorizationCodesTable {
   consumed_at: number | null;
   replayed_at: number | null;
   family_id: string | null;
+  /** Migration `0008_oidc`: the RFC 8707 `resource` values of the request, JSON array, default `[]`. */
+  resource: Generated<string>;
 }
 
 /** Migration `0007_oauth_grants`: remembered consents, one row per user and client; `scope` a sorted JSON array. */

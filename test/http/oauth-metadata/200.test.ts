@@ -24,7 +24,8 @@ describe('GET /.well-known/oauth-authorization-server', () => {
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
-      scopes_supported: ['jobs:run'],
+      scopes_supported: ['openid', 'profile', 'email', 'jobs:run'],
+      userinfo_endpoint: 'https://auth.example.com/userinfo',
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     });

@@ -231,4 +231,16 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('oauth_authorization_codes').execute();
     },
   },
+  '0008_oidc': {
+    async up(db: Kysely<unknown>) {
+      // OpenID Connect RP-Initiated Logout 1.0 §2 `post_logout_redirect_uris` (a JSON array), and
+      // the RFC 8707 `resource` values of an authorization request, bound to its code (a JSON array).
+      await db.schema.alterTable('oauth_clients').addColumn('post_logout_redirect_uris', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('oauth_authorization_codes').addColumn('resource', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('oauth_authorization_codes').dropColumn('resource').execute();
+      await db.schema.alterTable('oauth_clients').dropColumn('post_logout_redirect_uris').execute();
+    },
+  },
 };
