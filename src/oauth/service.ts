@@ -1,3 +1,4 @@
+import { cacheClientStore } from './client-cache.js';
 import type { RequestContext } from '../core/events.js';
 import { authorize, decideConsent, type AuthorizationOutcome, type AuthorizationParameters, type AuthorizationSession } from './authorize.js';
 import { listConsents, revokeConsent, type Consent } from './consents.js';
@@ -76,7 +77,12 @@ export interface OAuthService {
  * const oauth = createOAuthService({ clients, grants, tokens, counters, audit, clock, random, config: config.oauth, jwt: config.jwt, users, issuer, logger });
  */
 export function createOAuthService(options: OAuthServiceOptions): OAuthService {
-  const deps: OAuthDeps = { ...options, assertionVerifiers: new Map(), ownTokens: undefined };
+  const deps: OAuthDeps = {
+    ...options,
+    clients: cacheClientStore(options.clients, { clock: options.clock, maxAgeSeconds: options.config.clientCacheSeconds }),
+    assertionVerifiers: new Map(),
+    ownTokens: undefined,
+  };
   return {
     clients: {
       create: (input, context) => createClient(deps, input, context),

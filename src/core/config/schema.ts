@@ -270,6 +270,13 @@ const oauthSchema = Type.Object(
         description: 'Scopes (RFC 6749 §3.3) advertised as `scopes_supported` in the authorization server metadata (RFC 8414). Unset: the field is omitted. Advisory: each client is still limited to its own registered `scope`.',
       }),
     ),
+    clientCacheSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 60,
+      description:
+        'How long, in seconds, a client record read from storage is reused by this instance (token, introspection and revocation endpoints). Changes made through this instance apply at once; a client deleted or a secret rotated through another instance is still accepted here for at most this long. 0 reads storage on every request.',
+      default: 1,
+    }),
     idTokenLifetimeSeconds: Type.Integer({
       minimum: 60,
       maximum: 3600,
