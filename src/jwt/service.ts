@@ -1,3 +1,4 @@
+import { inspectRefreshToken, type RefreshTokenInfo } from './inspect-refresh-token.js';
 import type { GatehouseConfig } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors/gatehouse-error.js';
 import type { RequestContext } from '../core/events.js';
@@ -58,6 +59,8 @@ export interface TokenService {
    * as its revocation hook as is.
    */
   isAccessTokenRevoked(jti: string): Promise<boolean>;
+  /** See {@link inspectRefreshToken}. */
+  inspectRefreshToken(presented: string): Promise<RefreshTokenInfo | null>;
   /** See {@link getJwks}. */
   jwks(): Promise<JwksDocument>;
   signingKeys: SigningKeyService;
@@ -133,6 +136,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     revokeFamily: (familyId, reason, context) => revokeFamily(deps, familyId, reason, context),
     revokeAccessToken: (jti, revokeOptions, context) => revokeAccessToken(deps, jti, revokeOptions, context),
     isAccessTokenRevoked: (jti) => isAccessTokenRevoked(deps, jti),
+    inspectRefreshToken: (presented) => inspectRefreshToken(deps, presented),
     jwks: () => getJwks(deps),
     signingKeys: {
       list: (listOptions) => listSigningKeys(deps, listOptions),

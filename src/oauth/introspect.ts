@@ -8,7 +8,7 @@ import { ownTokenVerifier } from './own-tokens.js';
 import { checkParameters, required, single, type OAuthRequest } from './parameters.js';
 
 /** RFC 7662 §2.2 response: `{ active: false }`, or the token's claims with `active: true`. */
-export type IntrospectionResponse = { active: false } | ({ active: true; token_type: 'Bearer' } & Record<string, unknown>);
+export type IntrospectionResponse = { active: false } | ({ active: true; token_type: 'Bearer' | 'refresh_token' } & Record<string, unknown>);
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
 
@@ -16,8 +16,10 @@ const INACTIVE: IntrospectionResponse = Object.freeze({ active: false });
  * RFC 7662 token introspection for confidential clients (resource servers). Access tokens are
  * verified with Gatehouse's own keys (`src/jwt/verifier`) and checked against early
  * revocation; expired, revoked, malformed, foreign (another issuer, an audience Gatehouse does
- * not issue for) and refresh tokens answer `{ active: false }` (refresh-token introspection
- * comes with the `refresh_token` grant). Only active tokens get claims (§2.2). Emits
+ * not issue for) tokens answer `{ active: false }`. A refresh token is active, with its
+ * `client_id`, `sub`, `scope`, `aud`, `iat` and `exp`, only for the client it was issued to and
+ * only while a refresh would accept it (unused, family neither revoked nor expired). Only
+ * active tokens get claims (§2.2). Emits
  * `token.introspect` with the real reason.
  *
  * @throws {GatehouseError} `oauth.invalid_request`, `oauth.invalid_client` (also for public
@@ -46,7 +48,24 @@ export async function introspectToken(deps: OAuthDeps, request: OAuthRequest, co
     });
     return response;
   };
-  if (token.split('.').length !== 3) return decide('not_an_access_token', INACTIVE);
+  if (token.split('.').length !== 3) {
+    // A refresh token (RFC 7662 §2.2): active only for the client it was issued to, which is the
+    // only one that may use it (RFC 6749 §6); another client learns nothing about it.
+    const info = await deps.tokens.inspectRefreshToken(token);
+    if (!info) return decide('not_an_active_token', INACTIVE);
+    if (info.clientId !== client.id) return decide('refresh_token_of_another_client', INACTIVE);
+    return decide('active_refresh_token', {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: info.clientId,
+      sub: info.subject,
+      scope: info.scopes.join(' '),
+      aud: info.audience.length === 1 ? info.audience[0] : [...info.audience],
+      iss: deps.issuer,
+      iat: Math.floor(info.issuedAt / 1000),
+      exp: Math.floor(info.expiresAt / 1000),
+    });
+  }
   let claims: Readonly<Record<string, unknown>>;
   try {
     ({ claims } = await (await ownTokenVerifier(deps)).verify(token));
