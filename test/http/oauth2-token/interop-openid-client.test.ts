@@ -1,7 +1,8 @@
 /**
  * Interoperability: `openid-client` 6, a standard, certified client library, runs the
  * authorization code flow with PKCE (S256, `state`, RFC 9207 `iss` checked by the library),
- * refresh, introspection and revocation against Gatehouse unchanged. The browser steps
+ * refresh, client credentials, introspection (of access and refresh tokens) and revocation
+ * against Gatehouse unchanged. The browser steps
  * (authorize, sign-in, consent) are driven with `fetch` and a cookie header; every token call is
  * made by the library, configured from Gatehouse's RFC 8414 metadata.
  */
@@ -17,6 +18,7 @@ describe('openid-client 6 against Gatehouse', () => {
   let session: SignedIn;
   let config: oidc.Configuration;
   let publicConfig: oidc.Configuration;
+  let machineConfig: oidc.Configuration;
   const REDIRECT = 'https://app.example.com/cb';
 
   beforeAll(async () => {
@@ -30,6 +32,9 @@ describe('openid-client 6 against Gatehouse', () => {
     for (const [k, v] of Object.entries(metadata)) if (typeof v === 'string' && k.endsWith('endpoint') && v.startsWith(issuer)) metadata[k] = server.url + v.slice(issuer.length);
     config = new oidc.Configuration(metadata as unknown as oidc.ServerMetadata, web.client_id, {}, oidc.ClientSecretBasic(web.client_secret));
     publicConfig = new oidc.Configuration(metadata as unknown as oidc.ServerMetadata, spa.client_id, {}, oidc.None());
+    const worker = await registerClient(server, { client_name: 'worker', token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'], scope: 'invoices:read' });
+    machineConfig = new oidc.Configuration(metadata as unknown as oidc.ServerMetadata, worker.client_id, {}, oidc.ClientSecretPost(worker.client_secret));
+    oidc.allowInsecureRequests(machineConfig);
     oidc.allowInsecureRequests(config);
     oidc.allowInsecureRequests(publicConfig);
     await createUser(server);
@@ -63,12 +68,21 @@ describe('openid-client 6 against Gatehouse', () => {
     const introspection = await oidc.tokenIntrospection(config, tokens.access_token);
     expect(introspection).toMatchObject({ active: true, client_id: expect.any(String), scope: 'read write' });
 
+    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token', scope: 'read write' });
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!, { scope: 'read' });
     expect(refreshed.scope).toBe('read');
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     await oidc.tokenRevocation(config, refreshed.refresh_token!);
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('runs client_credentials (client_secret_post), and the token introspects as active for the same client', async () => {
+    const tokens = await oidc.clientCredentialsGrant(machineConfig, { scope: 'invoices:read' });
+    expect(tokens.token_type).toBe('bearer');
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(await oidc.tokenIntrospection(machineConfig, tokens.access_token)).toMatchObject({ active: true, scope: 'invoices:read' });
+    await expect(oidc.clientCredentialsGrant(machineConfig, { scope: 'invoices:write' })).rejects.toMatchObject({ error: 'invalid_scope' });
   });
 
   it('runs the flow for a public client without a secret, and refuses a wrong state on the client side', async () => {
