@@ -1,44 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describeWithPostgres, openTestPostgres } from '../../../test/helpers/postgres.js';
 import { runJwtStoresConformance } from '../conformance/jwt-stores.suite.js';
-import { openDatabase } from './database.js';
 import { createSqlRefreshTokenStore } from './refresh-token-store.js';
 import { createSqlSigningKeyStore } from './signing-key-store.js';
 
 /** PostgreSQL runner of the JWT stores conformance suite; each fixture in its own random schema, dropped afterwards. */
-const url = process.env.GATEHOUSE_TEST_DATABASE_URL;
-const skipReason = 'skipped: GATEHOUSE_TEST_DATABASE_URL is not set';
-if (!url) console.warn(`PostgreSQL JWT store tests ${skipReason}`);
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'gatehouse-test-admin' });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-if (url) {
+describeWithPostgres('PostgreSQL JWT stores', () => {
   runJwtStoresConformance('postgres', async () => {
-    const schema = `gh_test_${randomBytes(6).toString('hex')}`;
-    const database = await openDatabase({ url, dataDir: '.', schema, poolSize: 4 }).catch(async (err: unknown) => {
-      await dropSchema(schema);
-      throw err;
-    });
-    return {
-      keys: createSqlSigningKeyStore(database),
-      refreshTokens: createSqlRefreshTokenStore(database),
-      async close() {
-        await database.close();
-        await dropSchema(schema);
-      },
-    };
+    const { database, close } = await openTestPostgres();
+    return { keys: createSqlSigningKeyStore(database), refreshTokens: createSqlRefreshTokenStore(database), close };
   });
-} else {
-  describe(`PostgreSQL JWT stores (${skipReason})`, () => {
-    it.skip('needs GATEHOUSE_TEST_DATABASE_URL', () => undefined);
-  });
-}
+});

@@ -1,42 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { describe, it } from 'vitest';
+import { describeWithPostgres, openTestPostgres } from '../../../test/helpers/postgres.js';
 import { runOAuthClientStoreConformance } from '../conformance/oauth-client-store.suite.js';
-import { openDatabase } from './database.js';
 import { createSqlOAuthClientStore } from './oauth-client-store.js';
 
 /** PostgreSQL runner of the OAuth client store conformance suite; each fixture in its own random schema, dropped afterwards. */
-const url = process.env.GATEHOUSE_TEST_DATABASE_URL;
-const skipReason = 'skipped: GATEHOUSE_TEST_DATABASE_URL is not set';
-if (!url) console.warn(`PostgreSQL OAuth client store tests ${skipReason}`);
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'gatehouse-test-admin' });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-if (url) {
+describeWithPostgres('PostgreSQL OAuth client store', () => {
   runOAuthClientStoreConformance('postgres', async () => {
-    const schema = `gh_test_${randomBytes(6).toString('hex')}`;
-    const database = await openDatabase({ url, dataDir: '.', schema, poolSize: 4 }).catch(async (err: unknown) => {
-      await dropSchema(schema);
-      throw err;
-    });
-    return {
-      store: createSqlOAuthClientStore(database),
-      async close() {
-        await database.close();
-        await dropSchema(schema);
-      },
-    };
+    const { database, close } = await openTestPostgres();
+    return { store: createSqlOAuthClientStore(database), close };
   });
-} else {
-  describe(`PostgreSQL OAuth client store (${skipReason})`, () => {
-    it.skip('needs GATEHOUSE_TEST_DATABASE_URL', () => undefined);
-  });
-}
+});
