@@ -24,16 +24,12 @@
 // (default "RS256,ES256"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
 // self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories).
 import { Buffer } from 'node:buffer';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
-import { createInterface } from 'node:readline';
-import { clearTimeout, setTimeout } from 'node:timers';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { countLines, envNumber, fmtInt, fmtMs, fmtPct, log, machineIdlePct, machineInfo, measure, setUpCleanup, setUpPinning, shutdown, startServer, stopChild, trackTmpDir, writeMarkedSection } from './lib.js';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,238 +43,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const BUSY_IDLE_PCT = 90;
 const BUSY_OTHER_PCT = 25;
 
-function envNumber(name, fallback, { min = 0, integer = false } = {}) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-const log = (line = '') => process.stdout.write(`${line}\n`);
-const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
-const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
-const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
 const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-// --- child processes: tracked and always stopped -----------------------------------------------
-
-const children = new Set();
-const isRunning = (child) => child.exitCode === null && child.signalCode === null;
-
-async function stopChild(child, graceMs = 10_000) {
-  if (!isRunning(child)) {
-    children.delete(child);
-    return;
-  }
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
-  if (timedOut && isRunning(child)) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-  children.delete(child);
-}
-
-process.on('exit', () => {
-  for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
-});
-
-const tmpDirs = [];
-let keepTmp = false;
-function removeTmp() {
-  if (keepTmp) return;
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-}
-
-let shuttingDown = false;
-async function shutdown(code) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  try {
-    await Promise.all([...children].map((child) => stopChild(child)));
-  } finally {
-    removeTmp();
-    process.exit(code);
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    log(`\nbench:oauth: received ${signal}, stopping servers`);
-    void shutdown(130);
-  });
-}
-
-/** `node <script>` (under `taskset -c <cpu>`), resolved with its first `{ ready: true }` JSON line. */
-async function startServer(name, script, { cpu, env = {}, nodeArgs = [], cwd = root } = {}) {
-  const args = [...nodeArgs, join(here, script)];
-  const [command, commandArgs] = cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
-  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  child.on('error', () => {});
-  const lines = createInterface({ input: child.stdout });
-  const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`${name}: cannot spawn ${command}: ${err.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
-    });
-    lines.on('line', (line) => {
-      let message;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (message && message.ready === true) {
-        clearTimeout(timer);
-        resolve(message);
-      }
-    });
-  });
-  lines.on('line', () => {});
-  return { child, ...ready };
-}
-
-// --- machine, pinning, CPU accounting ----------------------------------------------------------
-
-function allowedCpus() {
-  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (!match) return [];
-  return match[1]
-    .trim()
-    .split(',')
-    .flatMap((part) => {
-      const [a, b] = part.split('-').map(Number);
-      return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
-    });
-}
-
-function machineInfo() {
-  let nproc;
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    nproc = String(os.availableParallelism());
-  }
-  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpuModel = m[1].trim();
-  } catch {
-    // not Linux
-  }
-  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
-}
-
-function setUpPinning() {
-  let cpus;
-  try {
-    cpus = allowedCpus();
-  } catch {
-    return { pinned: false, reason: 'no /proc' };
-  }
-  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU available to this process` };
-  if (spawnSync('taskset', ['-c', String(cpus[0]), 'true']).status !== 0) return { pinned: false, reason: '`taskset` not found (install util-linux)' };
-  const [serverCpu, loadCpu] = cpus;
-  const result = spawnSync('taskset', ['-a', '-p', '-c', String(loadCpu), String(process.pid)], { encoding: 'utf8' });
-  const now = allowedCpus();
-  if (result.status !== 0 || now.length !== 1 || now[0] !== loadCpu) return { pinned: false, reason: `taskset could not pin the load generator: ${(result.stderr || '').trim()}` };
-  return { pinned: true, serverCpu, loadCpu };
-}
-
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep 100
-}
-
-function machineBusyMs() {
-  try {
-    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    return { busy: ((user + nice + system + irq + softirq + steal) * 1000) / clockTicks, idle: ((idle + iowait) * 1000) / clockTicks };
-  } catch {
-    return { busy: NaN, idle: NaN };
-  }
-}
-
-async function machineIdlePct(ms) {
-  const before = machineBusyMs();
-  await delay(ms);
-  const after = machineBusyMs();
-  const busy = after.busy - before.busy;
-  const idle = after.idle - before.idle;
-  return (100 * idle) / (busy + idle);
-}
-
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return NaN;
-  }
-}
-
-// --- load --------------------------------------------------------------------------------------
-
-function runAutocannon(options, onResponse) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-    if (onResponse) instance.on('response', onResponse);
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** Warm-up (discarded), then the measured run; latency percentiles from every 2xx response. */
-async function measure(label, { url, method = 'GET', headers = {}, body, serverPid, connections, warmupS, durationS }) {
-  const options = { url, method, headers, connections, pipelining: 1, timeout: 10, ...(body === undefined ? {} : { body }) };
-  if (warmupS > 0) {
-    log(`bench:oauth: ${label}: warm-up ${warmupS} s`);
-    await runAutocannon({ ...options, duration: warmupS });
-  }
-  log(`bench:oauth: ${label}: measuring ${durationS} s at ${connections} connections`);
-  const latencies = [];
-  const serverCpuBefore = processCpuMs(serverPid);
-  const machineBefore = machineBusyMs();
-  const selfCpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-  });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const selfCpu = process.cpuUsage(selfCpuBefore);
-  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
-  const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
-  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    label,
-    reqPerSec: result.requests.average,
-    total: result.requests.total,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    non2xx: result.non2xx,
-    errors: result.errors,
-    serverCpuPct: (100 * serverCpuMs) / wallMs,
-    loadCpuPct: (100 * selfCpuMs) / wallMs,
-    otherCpuPct: (100 * otherCpuMs) / wallMs,
-    serverCpuUsPerReq: (1000 * serverCpuMs) / result.requests.total,
-  };
-}
 
 /** One request before measuring: must answer `status` (200) and pass `check` on the JSON body. */
 async function probe(label, { url, method = 'GET', headers = {}, body }, check = () => true, status = 200) {
@@ -290,15 +55,16 @@ async function probe(label, { url, method = 'GET', headers = {}, body }, check =
   return json;
 }
 
+let keepTmp = false;
+
 const algOfJwt = (token) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')).alg;
 
 // --- targets -----------------------------------------------------------------------------------
 
 async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
-  const dir = mkdtempSync(join(os.tmpdir(), `gatehouse-bench-oauth-${alg.toLowerCase()}-`));
-  tmpDirs.push(dir);
+  const dir = trackTmpDir(mkdtempSync(join(os.tmpdir(), `gatehouse-bench-oauth-${alg.toLowerCase()}-`)));
   const profileDir = join(dir, 'cpu-profile');
-  const server = await startServer(`Gatehouse (${alg})`, 'gatehouse-server.js', {
+  const server = await startServer(`Gatehouse (${alg})`, join(here, 'gatehouse-server.js'), {
     cpu: serverCpu,
     cwd: dir,
     nodeArgs: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
@@ -353,7 +119,7 @@ async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
 
 async function measureOidcProvider(alg, format, { serverCpu, opts, introspection }) {
   const name = format === 'jwt' ? `oidc-provider ${alg} JWT` : 'oidc-provider opaque';
-  const server = await startServer(name, 'oidc-provider-server.js', { cpu: serverCpu, env: { BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
+  const server = await startServer(name, join(here, 'oidc-provider-server.js'), { cpu: serverCpu, env: { BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
   log(`bench:oauth: ${name} listening on ${server.url}`);
   const auth = basic(server.clientId, server.clientSecret);
   const token = { url: `${server.url}/token`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}` };
@@ -374,13 +140,6 @@ async function measureOidcProvider(alg, format, { serverCpu, opts, introspection
   }
   await stopChild(server.child);
   return { token: tokenResult, introspect: introspectResult };
-}
-
-async function countLines(path) {
-  if (!existsSync(path)) return 0;
-  let lines = 0;
-  for await (const chunk of createReadStream(path)) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-  return lines;
 }
 
 // --- report ------------------------------------------------------------------------------------
@@ -445,18 +204,6 @@ function oidcVersion() {
   }
 }
 
-function writeDocs(markdown) {
-  const block = `${START}\n${markdown}\n${END}`;
-  const current = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START);
-  const end = current.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? current.slice(0, start) + block + current.slice(end + END.length)
-      : `${current.trimEnd()}\n\n## OAuth 2.0 client_credentials: Gatehouse beside oidc-provider\n\nThe block below is rewritten by each \`npm run bench\` (\`bench/oauth.js\`).\n\n${block}\n`;
-  writeFileSync(DOC_PATH, next);
-}
-
 // --- main --------------------------------------------------------------------------------------
 
 async function main() {
@@ -469,6 +216,7 @@ async function main() {
   for (const alg of algs) if (!['RS256', 'ES256'].includes(alg)) throw new Error(`BENCH_OAUTH_ALGS: ${alg} is not RS256 or ES256`);
   const cpuProf = process.env.BENCH_CPU_PROF === '1';
   keepTmp = process.env.BENCH_KEEP_TMP === '1';
+  setUpCleanup('bench:oauth', { keepTmp });
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
 
   const machine = machineInfo();
@@ -478,7 +226,7 @@ async function main() {
   log(pinning.pinned ? `bench:oauth: servers on CPU ${pinning.serverCpu}, load generator on CPU ${pinning.loadCpu}` : `bench:oauth: WARNING: running unpinned: ${pinning.reason}`);
   const serverCpu = pinning.pinned ? pinning.serverCpu : undefined;
 
-  const bareServer = await startServer('bare Fastify server', 'bare-server.js', { cpu: serverCpu });
+  const bareServer = await startServer('bare Fastify server', join(here, 'bare-server.js'), { cpu: serverCpu });
   await probe('bare Fastify', { url: `${bareServer.url}/` });
   const bare = await measure('bare Fastify GET /', { url: `${bareServer.url}/`, serverPid: bareServer.child.pid, ...opts });
   await stopChild(bareServer.child);
@@ -507,7 +255,12 @@ async function main() {
   if (cpuProf) log('bench:oauth: profiled run (slower by design): docs/benchmarks.md not updated');
   else if (process.env.BENCH_WRITE_DOCS === '0') log('bench:oauth: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
   else {
-    writeDocs(markdown);
+    writeMarkedSection(DOC_PATH, {
+      start: START,
+      end: END,
+      markdown,
+      fallbackHeading: '## OAuth 2.0 client_credentials: Gatehouse beside oidc-provider\n\nThe block below is rewritten by each `npm run bench` (`bench/oauth.js`).\n\n',
+    });
     log(`bench:oauth: wrote ${DOC_PATH}`);
   }
   return 0;

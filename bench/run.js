@@ -14,16 +14,30 @@
 //                      top self-time functions (profiling slows the server: figures of such a
 //                      run are not written to docs/benchmarks.md)
 //   BENCH_KEEP_TMP     1 to keep the temporary data directory (database, audit log, profile)
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
-import { createInterface } from 'node:readline';
-import { clearTimeout, setTimeout } from 'node:timers';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import {
+  countLines,
+  envNumber,
+  fmtInt,
+  fmtMs,
+  fmtPct,
+  log,
+  machineIdlePct,
+  machineInfo,
+  measure,
+  setUpCleanup,
+  setUpPinning,
+  shutdown,
+  startServer,
+  stopChild,
+  trackTmpDir,
+  writeMarkedSection,
+} from './lib.js';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
 import { argon2HashTime, prepareSessionBench } from './sessions.js';
 
@@ -38,270 +52,9 @@ const TARGET_P99_MS = 5;
 const BUSY_IDLE_PCT = 90;
 const BUSY_OTHER_PCT = 25;
 
-function envNumber(name, fallback, { min = 0, integer = false } = {}) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-const log = (line = '') => process.stdout.write(`${line}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Child processes: tracked, and always stopped (normal end, error, signal, or exit).
-
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const children = new Set();
-
-function isRunning(child) {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the child has exited. */
-async function stopChild(child, graceMs = 5000) {
-  if (!isRunning(child)) {
-    children.delete(child);
-    return;
-  }
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
-  if (timedOut && isRunning(child)) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-  children.delete(child);
-}
-
-async function stopAllChildren() {
-  await Promise.all([...children].map((child) => stopChild(child)));
-}
-
-// Last resort if the process exits without going through the async clean-up.
-process.on('exit', () => {
-  for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
-});
-
-let tmpDir;
-let keepTmp = false;
-function removeTmp() {
-  if (tmpDir && !keepTmp) rmSync(tmpDir, { recursive: true, force: true });
-}
-
-let shuttingDown = false;
-async function shutdown(code) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  try {
-    await stopAllChildren();
-  } finally {
-    removeTmp();
-    process.exit(code);
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    log(`\nbench: received ${signal}, stopping servers`);
-    void shutdown(130);
-  });
-}
-
-/**
- * Spawns `node <script>` (under `taskset -c <cpu>` when pinning) and resolves with the first
- * JSON line it prints that has `ready: true`. stdin is a pipe the child watches: if this
- * process dies, the child sees EOF and stops.
- */
-async function startServer(name, script, { cpu, env = {}, nodeArgs = [], cwd } = {}) {
-  const args = [...nodeArgs, script];
-  const [command, commandArgs] = cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
-  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  child.on('error', () => {}); // a spawn failure rejects below; later kill errors are harmless
-  const lines = createInterface({ input: child.stdout });
-  const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`${name}: cannot spawn ${command}: ${err.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
-    });
-    lines.on('line', (line) => {
-      let message;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (message && message.ready === true) {
-        clearTimeout(timer);
-        resolve(message);
-      }
-    });
-  });
-  // Keep draining stdout so the child never blocks on a full pipe.
-  lines.on('line', () => {});
-  return { child, ...ready };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Machine, CPU pinning and CPU accounting.
-
-function allowedCpus(pid = 'self') {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
-  if (!match) return [];
-  const cpus = [];
-  for (const part of match[1].trim().split(',')) {
-    const [a, b] = part.split('-').map(Number);
-    for (let c = a; c <= (b ?? a); c++) cpus.push(c);
-  }
-  return cpus;
-}
-
-function machineInfo() {
-  let nproc;
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    nproc = String(os.availableParallelism());
-  }
-  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpuModel = m[1].trim();
-  } catch {
-    // not Linux: keep os.cpus()
-  }
-  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
-}
-
-/**
- * Server on the first allowed CPU, load generator on the second, with `taskset`. Pins this
- * process (all its threads) with `taskset -a -p`; children get `taskset -c`. Returns why
- * pinning is off, if it is.
- */
-function setUpPinning() {
-  const cpus = allowedCpus();
-  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU available to this process` };
-  if (spawnSync('taskset', ['-c', String(cpus[0]), 'true']).status !== 0) return { pinned: false, reason: '`taskset` not found (install util-linux)' };
-  const [serverCpu, loadCpu] = cpus;
-  const result = spawnSync('taskset', ['-a', '-p', '-c', String(loadCpu), String(process.pid)], { encoding: 'utf8' });
-  const now = allowedCpus();
-  if (result.status !== 0 || now.length !== 1 || now[0] !== loadCpu) {
-    return { pinned: false, reason: `taskset could not pin the load generator: ${(result.stderr || '').trim()}` };
-  }
-  return { pinned: true, serverCpu, loadCpu };
-}
-
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep 100
-}
-
-/** Busy CPU time of the whole machine so far (all CPUs, steal included), in ms; NaN off Linux. */
-function machineBusyMs() {
-  try {
-    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    return { busy: ((user + nice + system + irq + softirq + steal) * 1000) / clockTicks, idle: ((idle + iowait) * 1000) / clockTicks };
-  } catch {
-    return { busy: NaN, idle: NaN };
-  }
-}
-
-/** Share of the machine's CPU time that is idle over `ms`, in %. */
-async function machineIdlePct(ms) {
-  const before = machineBusyMs();
-  await delay(ms);
-  const after = machineBusyMs();
-  const busy = after.busy - before.busy;
-  const idle = after.idle - before.idle;
-  return (100 * idle) / (busy + idle);
-}
-
-/** CPU time (user + system) of a process so far, in ms. */
-function processCpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return NaN;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load.
-
-function runAutocannon(options, onResponse) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-    if (onResponse) instance.on('response', onResponse);
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
-/** Warm-up (discarded), then the measured run; latency percentiles from every 2xx response. */
-async function measure(label, { url, headers, serverPid, connections, warmupS, durationS, method, body }) {
-  const options = { url, headers, connections, pipelining: 1, timeout: 10, ...(method ? { method } : {}), ...(body ? { body } : {}) };
-  if (warmupS > 0) {
-    log(`bench: ${label}: warm-up ${warmupS} s`);
-    await runAutocannon({ ...options, duration: warmupS });
-  }
-  log(`bench: ${label}: measuring ${durationS} s at ${connections} connections`);
-  const latencies = [];
-  const serverCpuBefore = processCpuMs(serverPid);
-  const machineBefore = machineBusyMs();
-  const selfCpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-  });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const selfCpu = process.cpuUsage(selfCpuBefore);
-  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
-  const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
-  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    label,
-    reqPerSec: result.requests.average,
-    total: result.requests.total,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    serverCpuPct: (100 * serverCpuMs) / wallMs,
-    loadCpuPct: (100 * selfCpuMs) / wallMs,
-    otherCpuPct: (100 * otherCpuMs) / wallMs,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Report.
 
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
-const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
 
 function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date, sessionRead, logins, argon2, loginConnections }) {
   const ratio = whoami.reqPerSec / bare.reqPerSec;
@@ -390,32 +143,6 @@ The block below is rewritten by each \`npm run bench\` (machine, Node.js version
 
 `;
 
-function writeDocs(markdown) {
-  const block = `${START_MARKER}\n${markdown}\n${END_MARKER}`;
-  let doc;
-  if (existsSync(DOC_PATH)) {
-    const current = readFileSync(DOC_PATH, 'utf8');
-    const start = current.indexOf(START_MARKER);
-    const end = current.indexOf(END_MARKER);
-    doc =
-      start >= 0 && end > start
-        ? current.slice(0, start) + block + current.slice(end + END_MARKER.length)
-        : `${current.trimEnd()}\n\n${block}\n`;
-  } else {
-    doc = `${DOC_HEADER}${block}\n`;
-  }
-  writeFileSync(DOC_PATH, doc);
-}
-
-async function countLines(path) {
-  if (!existsSync(path)) return 0;
-  let lines = 0;
-  for await (const chunk of createReadStream(path)) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-  }
-  return lines;
-}
-
 /** Starts a Gatehouse server with `env`, creates a key with a huge limit, and measures whoami. */
 async function measureGatehouse(label, { serverCpu, cwd, env, nodeArgs = [], connections, warmupS, durationS }) {
   const server = await startServer(`Gatehouse server (${label})`, join(here, 'gatehouse-server.js'), { cpu: serverCpu, cwd, nodeArgs, env });
@@ -453,7 +180,8 @@ async function main() {
   const connections = envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true });
   const writeDoc = process.env.BENCH_WRITE_DOCS !== '0';
   const cpuProf = process.env.BENCH_CPU_PROF === '1';
-  keepTmp = process.env.BENCH_KEEP_TMP === '1';
+  const keepTmp = process.env.BENCH_KEEP_TMP === '1';
+  setUpCleanup('bench', { keepTmp });
 
   if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run bench` (it builds first)');
 
@@ -469,7 +197,7 @@ async function main() {
   );
   const serverCpu = pinning.pinned ? pinning.serverCpu : undefined;
 
-  tmpDir = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-'));
+  const tmpDir = trackTmpDir(mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-')));
   const auditPath = join(tmpDir, 'audit.jsonl');
   const profileDir = join(tmpDir, 'cpu-profile');
 
@@ -620,7 +348,8 @@ async function main() {
   if (cpuProf) log('bench: profiled run (slower by design): docs/benchmarks.md not updated');
   else if (!writeDoc) log('bench: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
   else {
-    writeDocs(markdown);
+    if (existsSync(DOC_PATH)) writeMarkedSection(DOC_PATH, { start: START_MARKER, end: END_MARKER, markdown });
+    else writeFileSync(DOC_PATH, `${DOC_HEADER}${START_MARKER}\n${markdown}\n${END_MARKER}\n`);
     log(`bench: wrote ${DOC_PATH}`);
   }
   return 0;

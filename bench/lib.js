@@ -1,0 +1,315 @@
+// Shared by the benchmark scripts (`bench/run.js`, `bench/oauth.js`): environment knobs, child
+// servers that are always stopped, CPU pinning and accounting, autocannon measurement, and
+// rewriting a marked section of docs/benchmarks.md.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import process from 'node:process';
+import { createInterface } from 'node:readline';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout as delay } from 'node:timers/promises';
+import autocannon from 'autocannon';
+
+/** One line to stdout. */
+export const log = (line = '') => process.stdout.write(`${line}\n`);
+
+let logPrefix = 'bench';
+
+export const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+export const fmtMs = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+export const fmtPct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : 'n/a');
+
+export function envNumber(name, fallback, { min = 0, integer = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes and temporary directories: tracked, and always cleaned up (normal end,
+// error, signal, or exit).
+
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
+
+export function isRunning(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`. Resolves when the child has exited. */
+export async function stopChild(child, graceMs = 5000) {
+  if (!isRunning(child)) {
+    children.delete(child);
+    return;
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  if (timedOut && isRunning(child)) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  children.delete(child);
+}
+
+
+const tmpDirs = [];
+let keepTmp = false;
+
+/** Removes `dir` at the end of the run (unless {@link setUpCleanup} was told to keep them). */
+export function trackTmpDir(dir) {
+  tmpDirs.push(dir);
+  return dir;
+}
+
+let shuttingDown = false;
+/** Stops every child, removes the temporary directories, and exits with `code`. */
+export async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await Promise.all([...children].map((child) => stopChild(child)));
+  } finally {
+    if (!keepTmp) for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  }
+}
+
+/**
+ * Installs the clean-up: children killed on exit, servers stopped on SIGINT/SIGTERM/SIGHUP.
+ * `prefix` starts every log line of this script (`bench`, `bench:oauth`).
+ */
+export function setUpCleanup(prefix, options = {}) {
+  logPrefix = prefix;
+  keepTmp = options.keepTmp === true;
+  // Last resort if the process exits without going through the async clean-up.
+  process.on('exit', () => {
+    for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      log(`\n${prefix}: received ${signal}, stopping servers`);
+      void shutdown(130);
+    });
+  }
+}
+
+/**
+ * Spawns `node <script>` (under `taskset -c <cpu>` when pinning) and resolves with the first
+ * JSON line it prints that has `ready: true`. stdin is a pipe the child watches: if this
+ * process dies, the child sees EOF and stops.
+ */
+export async function startServer(name, script, { cpu, env = {}, nodeArgs = [], cwd } = {}) {
+  const args = [...nodeArgs, script];
+  const [command, commandArgs] = cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+  const child = spawn(command, commandArgs, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  child.on('error', () => {}); // a spawn failure rejects below; later kill errors are harmless
+  const lines = createInterface({ input: child.stdout });
+  const ready = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: cannot spawn ${command}: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+    });
+    lines.on('line', (line) => {
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message && message.ready === true) {
+        clearTimeout(timer);
+        resolve(message);
+      }
+    });
+  });
+  // Keep draining stdout so the child never blocks on a full pipe.
+  lines.on('line', () => {});
+  return { child, ...ready };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine, CPU pinning and CPU accounting.
+
+export function allowedCpus(pid = 'self') {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
+  if (!match) return [];
+  const cpus = [];
+  for (const part of match[1].trim().split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    for (let c = a; c <= (b ?? a); c++) cpus.push(c);
+  }
+  return cpus;
+}
+
+export function machineInfo() {
+  let nproc;
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    nproc = String(os.availableParallelism());
+  }
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()
+  }
+  return { nproc, cpuModel, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
+}
+
+/**
+ * Server on the first allowed CPU, load generator on the second, with `taskset`. Pins this
+ * process (all its threads) with `taskset -a -p`; children get `taskset -c`. Returns why
+ * pinning is off, if it is.
+ */
+export function setUpPinning() {
+  const cpus = allowedCpus();
+  if (cpus.length < 2) return { pinned: false, reason: `only ${cpus.length} CPU available to this process` };
+  if (spawnSync('taskset', ['-c', String(cpus[0]), 'true']).status !== 0) return { pinned: false, reason: '`taskset` not found (install util-linux)' };
+  const [serverCpu, loadCpu] = cpus;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(loadCpu), String(process.pid)], { encoding: 'utf8' });
+  const now = allowedCpus();
+  if (result.status !== 0 || now.length !== 1 || now[0] !== loadCpu) {
+    return { pinned: false, reason: `taskset could not pin the load generator: ${(result.stderr || '').trim()}` };
+  }
+  return { pinned: true, serverCpu, loadCpu };
+}
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // keep 100
+}
+
+/** Busy CPU time of the whole machine so far (all CPUs, steal included), in ms; NaN off Linux. */
+export function machineBusyMs() {
+  try {
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { busy: ((user + nice + system + irq + softirq + steal) * 1000) / clockTicks, idle: ((idle + iowait) * 1000) / clockTicks };
+  } catch {
+    return { busy: NaN, idle: NaN };
+  }
+}
+
+/** Share of the machine's CPU time that is idle over `ms`, in %. */
+export async function machineIdlePct(ms) {
+  const before = machineBusyMs();
+  await delay(ms);
+  const after = machineBusyMs();
+  const busy = after.busy - before.busy;
+  const idle = after.idle - before.idle;
+  return (100 * idle) / (busy + idle);
+}
+
+/** CPU time (user + system) of a process so far, in ms. */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+export function runAutocannon(options, onResponse) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    if (onResponse) instance.on('response', onResponse);
+  });
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+/**
+ * Warm-up (discarded), then the measured run; latency percentiles from every 2xx response;
+ * server, load-generator and other CPU over wall time; server CPU µs per request.
+ */
+export async function measure(label, { url, method = 'GET', headers = {}, body, serverPid, connections, warmupS, durationS }) {
+  const options = { url, method, headers, connections, pipelining: 1, timeout: 10, ...(body === undefined ? {} : { body }) };
+  if (warmupS > 0) {
+    log(`${logPrefix}: ${label}: warm-up ${warmupS} s`);
+    await runAutocannon({ ...options, duration: warmupS });
+  }
+  log(`${logPrefix}: ${label}: measuring ${durationS} s at ${connections} connections`);
+  const latencies = [];
+  const serverCpuBefore = processCpuMs(serverPid);
+  const machineBefore = machineBusyMs();
+  const selfCpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const selfCpu = process.cpuUsage(selfCpuBefore);
+  const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
+  const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
+  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    label,
+    reqPerSec: result.requests.average,
+    total: result.requests.total,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    serverCpuUsPerReq: (1000 * serverCpuMs) / result.requests.total,
+    serverCpuPct: (100 * serverCpuMs) / wallMs,
+    loadCpuPct: (100 * selfCpuMs) / wallMs,
+    otherCpuPct: (100 * otherCpuMs) / wallMs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Docs.
+
+export async function countLines(path) {
+  if (!existsSync(path)) return 0;
+  let lines = 0;
+  for await (const chunk of createReadStream(path)) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
+}
+
+/**
+ * Replaces the block between `start` and `end` markers in the markdown file at `path` with
+ * `markdown`; appends `fallbackHeading` and the block when the markers are missing.
+ */
+export function writeMarkedSection(path, { start, end, markdown, fallbackHeading = '' }) {
+  const block = `${start}\n${markdown}\n${end}`;
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${fallbackHeading}${block}\n`;
+  writeFileSync(path, next);
+}
