@@ -29,6 +29,20 @@ function fragment(value: object): string {
   return json;
 }
 
+/** Whether `value` holds a member named like a secret (at any depth up to 8). Allocates nothing. */
+function needsRedaction(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 8) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (needsRedaction(v, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (REDACTED_FIELDS.has(k.toLowerCase()) || needsRedaction((value as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
+}
+
 function redact(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
@@ -56,6 +70,7 @@ export function serializeEvent(e: AuthEvent): string {
     line += `,"ratelimit":{"policy":${JSON.stringify(r.policy)},"limit":${r.limit},"remaining":${r.remaining},"reset_s":${r.reset_s}}`;
   }
   line += `,"service":${fragment(e.service)}`;
-  if (e.details) line += `,"details":${JSON.stringify(redact(e.details))}`;
+  // Details are built from ids and codes; the copy that redacts is made only when needed.
+  if (e.details) line += `,"details":${JSON.stringify(needsRedaction(e.details) ? redact(e.details) : e.details)}`;
   return `${line}}\n`;
 }

@@ -1,6 +1,21 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from './types.js';
 
+/** Encoded protected headers by their JSON: a server signs with a handful of `{alg, typ, kid}`. */
+const headerSegments = new Map<string, string>();
+const MAX_CACHED_HEADERS = 64;
+
+function headerSegment(header: Record<string, unknown>): string {
+  const json = JSON.stringify(header);
+  let segment = headerSegments.get(json);
+  if (segment === undefined) {
+    segment = Buffer.from(json).toString('base64url');
+    if (headerSegments.size >= MAX_CACHED_HEADERS) headerSegments.clear();
+    headerSegments.set(json, segment);
+  }
+  return segment;
+}
+
 /**
  * Produces a JWS Compact Serialization (RFC 7515 §7.1) of `payload` under `header` with
  * `node:crypto`: RS256 (RSASSA-PKCS1-v1_5 SHA-256), ES256 (ECDSA P-256 SHA-256, the
@@ -9,7 +24,7 @@ import type { SigningAlgorithm } from './types.js';
  * @example const jwt = signCompact({ alg: 'RS256', typ: 'at+jwt', kid }, claims, privateKey, 'RS256');
  */
 export function signCompact(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject, alg: SigningAlgorithm): string {
-  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const input = `${headerSegment(header)}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   const data = Buffer.from(input, 'ascii');
   const signature =
     alg === 'EdDSA'
