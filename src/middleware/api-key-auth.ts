@@ -31,16 +31,35 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
 /**
  * A {@link HeaderReader} over a Node request that sees repeated credential headers. Node's
  * `headers` keeps only the first `Authorization` and joins repeated `X-API-Key` values with
- * commas, so two credentials would pass as one; `headersDistinct` (Node ≥ 18.3) keeps every
- * value, and a repeat arrives as an array (refused by {@link extractApiKey}).
+ * commas, so two credentials would pass as one. The credential headers are therefore read
+ * from `rawHeaders` (every line as sent; without building `headersDistinct`, which copies
+ * every header of the request), falling back to `headersDistinct` (Node ≥ 18.3); a repeat
+ * arrives as an array (refused by {@link extractApiKey}).
  */
-export function nodeHeaderReader(req: Pick<IncomingMessage, 'headers'> & { headersDistinct?: IncomingMessage['headersDistinct'] }): HeaderReader {
+export function nodeHeaderReader(
+  req: Pick<IncomingMessage, 'headers'> & { rawHeaders?: readonly string[]; headersDistinct?: IncomingMessage['headersDistinct'] },
+): HeaderReader {
   return (name) => {
-    if (!CREDENTIAL_HEADERS.has(name) || req.headersDistinct === undefined) return req.headers[name];
+    if (!CREDENTIAL_HEADERS.has(name)) return req.headers[name];
+    if (req.rawHeaders !== undefined) {
+      const values = rawHeaderValues(req.rawHeaders, name);
+      return values === undefined || values.length > 1 ? values : values[0];
+    }
+    if (req.headersDistinct === undefined) return req.headers[name];
     const values = req.headersDistinct[name];
     if (values === undefined) return undefined;
     return values.length === 1 ? values[0] : values;
   };
+}
+
+/** Every value of header `name` (lower case) in Node's `rawHeaders` (name, value, name, value …). */
+export function rawHeaderValues(rawHeaders: readonly string[], name: string): string[] | undefined {
+  let values: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const header = rawHeaders[i]!;
+    if (header.length === name.length && header.toLowerCase() === name) (values ??= []).push(rawHeaders[i + 1] ?? '');
+  }
+  return values;
 }
 
 /** Outcome of {@link authenticateApiKey}: the identity and headers to add, or the response to send. */

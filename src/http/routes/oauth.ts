@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../../core/errors/gatehouse-error.js';
 import type { Gatehouse } from '../../gatehouse.js';
+import { rawHeaderValues } from '../../middleware/api-key-auth.js';
 import { fastifyRequestContext } from '../../middleware/fastify.js';
 import { OAUTH_PATHS } from '../../oauth/context.js';
 import type { OAuthRequest } from '../../oauth/parameters.js';
@@ -17,8 +18,7 @@ function parseForm(body: string): Record<string, string[]> {
 
 function oauthRequest(request: FastifyRequest): OAuthRequest {
   // A repeated Authorization header is refused (Node would keep only the first).
-  const raw = request.raw.rawHeaders.filter((_, i, all) => i % 2 === 0 && all[i]!.toLowerCase() === 'authorization');
-  if (raw.length > 1) throw new GatehouseError('oauth.invalid_request', { publicMessage: 'The Authorization header must not be repeated.' });
+  if ((rawHeaderValues(request.raw.rawHeaders, 'authorization')?.length ?? 0) > 1) throw new GatehouseError('oauth.invalid_request', { publicMessage: 'The Authorization header must not be repeated.' });
   if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) {
     throw new GatehouseError('oauth.invalid_request', { publicMessage: `The request body must be ${FORM} (RFC 6749 §3.2).` });
   }
@@ -30,8 +30,7 @@ function oauthRequest(request: FastifyRequest): OAuthRequest {
  * scheme: no bearer credential was presented), null when it is repeated or malformed.
  */
 function bearerToken(request: FastifyRequest): string | undefined | null {
-  const raw = request.raw.rawHeaders.filter((_, i, all) => i % 2 === 0 && all[i]!.toLowerCase() === 'authorization');
-  if (raw.length > 1) return null;
+  if ((rawHeaderValues(request.raw.rawHeaders, 'authorization')?.length ?? 0) > 1) return null;
   const header = request.headers.authorization;
   if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
