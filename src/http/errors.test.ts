@@ -38,6 +38,34 @@ describe('toGatehouseError', () => {
     expect(toGatehouseError({ validation: [{}], message: 'body/name must be string' }).code).toBe('request.invalid');
   });
 
+  it('names an unknown property (AJV additionalProperty), never its value', () => {
+    const err = toGatehouseError({
+      validation: [{ keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: 'scope' }, message: 'must NOT have additional properties' }],
+      validationContext: 'body',
+      message: 'body must NOT have additional properties',
+    });
+    expect(err.code).toBe('request.invalid');
+    expect(err.message).toBe('body has an unknown property "scope".');
+  });
+
+  it('locates an unknown property inside a nested object and in the query', () => {
+    const nested = toGatehouseError({ validation: [{ keyword: 'additionalProperties', instancePath: '/rate_limit', params: { additionalProperty: 'burst' } }], validationContext: 'body' });
+    expect(nested.message).toBe('body/rate_limit has an unknown property "burst".');
+    const query = toGatehouseError({ validation: [{ keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: 'owner' } }], validationContext: 'querystring' });
+    expect(query.message).toBe('querystring has an unknown property "owner".');
+  });
+
+  it('does not repeat an unknown property name that is not a plain short field name (a pasted key, control characters)', () => {
+    for (const name of [`\u001b[31mred\u202Eevil\r\n`, 'gk_live_4Zq8vRr2Xw0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2y', 'x'.repeat(33), 'pass word', '']) {
+      const err = toGatehouseError({ validation: [{ keyword: 'additionalProperties', instancePath: '', params: { additionalProperty: name } }], validationContext: 'body' });
+      expect(err.message).toBe('body has an unknown property (its name is not repeated).');
+    }
+  });
+
+  it('keeps AJV\'s own message for other validation failures', () => {
+    expect(toGatehouseError({ validation: [{ keyword: 'type', instancePath: '/name' }], message: 'body/name must be string' }).message).toBe('body/name must be string.');
+  });
+
   it('maps anything unknown to internal', () => {
     expect(toGatehouseError(new Error('boom')).code).toBe('internal');
     expect(toGatehouseError(undefined).code).toBe('internal');

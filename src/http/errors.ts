@@ -89,6 +89,7 @@ interface FrameworkError {
   code?: string;
   statusCode?: number;
   validation?: unknown;
+  validationContext?: unknown;
   message?: string;
 }
 
@@ -96,7 +97,7 @@ interface FrameworkError {
 export function toGatehouseError(err: unknown): GatehouseError {
   if (err instanceof GatehouseError) return err;
   const e = (err ?? {}) as FrameworkError;
-  if (e.validation) return new GatehouseError('request.invalid', { publicMessage: safeValidationMessage(e.message), cause: err });
+  if (e.validation) return new GatehouseError('request.invalid', { publicMessage: validationMessage(e), cause: err });
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new GatehouseError('request.body_too_large', { cause: err });
@@ -113,6 +114,41 @@ export function toGatehouseError(err: unknown): GatehouseError {
   if (err instanceof SyntaxError) return new GatehouseError('request.malformed_body', { cause: err });
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new GatehouseError('request.invalid', { cause: err });
   return new GatehouseError('internal', { cause: err });
+}
+
+/**
+ * Property names a validation message repeats: a plain field name of at most 32 characters.
+ * Anything else (a key, token or password pasted as a name is longer and random-looking; control
+ * or bidi characters could forge the message) is reported without its name.
+ */
+const NAMEABLE_PROPERTY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
+
+/**
+ * The public message of a schema validation failure. An unknown property is named (AJV's
+ * `params.additionalProperty`: `body has an unknown property "scope".`) when it is a plain
+ * field name, since AJV's own "must NOT have additional properties" leaves the caller guessing;
+ * other failures keep AJV's message, which names the field and the rule. Values are never
+ * repeated.
+ */
+function validationMessage(e: FrameworkError): string {
+  const first: unknown = Array.isArray(e.validation) ? e.validation[0] : undefined;
+  const property = unknownPropertyOf(first);
+  if (property !== undefined) {
+    const context = typeof e.validationContext === 'string' && /^[a-z]{1,16}$/.test(e.validationContext) ? e.validationContext : 'body';
+    const path = (first as { instancePath?: unknown }).instancePath;
+    // The instance path is made of schema-defined property names (the failing object's place).
+    const where = `${context}${typeof path === 'string' && /^(\/[A-Za-z0-9_]{1,64}){0,8}$/.test(path) ? path : ''}`;
+    return NAMEABLE_PROPERTY.test(property) ? `${where} has an unknown property "${property}".` : `${where} has an unknown property (its name is not repeated).`;
+  }
+  return safeValidationMessage(e.message);
+}
+
+/** The caller-chosen name of an AJV `additionalProperties` failure, if that is what it is. */
+function unknownPropertyOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { keyword, params } = error as { keyword?: unknown; params?: { additionalProperty?: unknown } };
+  if (keyword !== 'additionalProperties' || typeof params?.additionalProperty !== 'string') return undefined;
+  return params.additionalProperty;
 }
 
 /** AJV messages name the field and the rule, never the value; still, cap their length. */

@@ -67,6 +67,28 @@ describe('POST /v1/keys → 400', () => {
     });
   }
 
+  it('an unknown field is named in the detail (e.g. "scope" for "scopes"), its value never', async () => {
+    const res = await call(server, '/v1/keys', { key: server.adminKey, method: 'POST', body: { name: 'x', scope: ['orders:read-SECRET-VALUE'] } });
+    expectBadRequest(res);
+    expect(res.json.detail).toBe('body has an unknown property "scope".');
+    expect(res.text).not.toContain('SECRET-VALUE');
+  });
+
+  it('an unknown field in a nested object is named with its place', async () => {
+    const res = await call(server, '/v1/keys', { key: server.adminKey, method: 'POST', body: { name: 'x', rate_limit: { limit: 10, window_seconds: 60, burst: 5 } } });
+    expectBadRequest(res);
+    expect(res.json.detail).toBe('body/rate_limit has an unknown property "burst".');
+  });
+
+  it('an unknown field whose name is not a plain short field name (a pasted key, control characters) is not repeated', async () => {
+    for (const name of [`\u001b]0;pwned\u0007`, server.adminKey, 'k'.repeat(500)]) {
+      const res = await call(server, '/v1/keys', { key: server.adminKey, method: 'POST', rawBody: JSON.stringify({ name: 'x', [name]: 1 }), headers: { 'content-type': 'application/json' } });
+      expectBadRequest(res);
+      expect(res.json.detail).toBe('body has an unknown property (its name is not repeated).');
+      expect(res.text).not.toContain(server.adminKey);
+    }
+  });
+
   const malformed: Array<[string, string]> = [
     ['truncated JSON', '{"name":'],
     ['trailing garbage', '{"name":"x"} x'],
