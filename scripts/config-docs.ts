@@ -53,7 +53,10 @@ Gatehouse reads its configuration in this order, later sources winning:
 4. command-line flags of \`gatehouse start\` (\`--host\`, \`--port\`, \`--data-dir\`, \`--database-url\`).
 
 The schema is strict: an unknown key or a value out of range stops the start with one line naming the
-setting, its environment variable and what is allowed. Secret values are never echoed. Durations carry
+setting, its environment variable, what is allowed and what it got, e.g. \`apiKeys.defaultRateLimit.limit
+(env GATEHOUSE_API_KEY_RATE_LIMIT): Expected integer; allowed: 1 to 1000000000; got …\`. A value that could
+be a secret (a string under \`database\`, \`redis\`, \`apiKeys\`, \`mail\`, \`defense\` or \`jwt\`, or one holding
+\`://\` or \`@\`) is never quoted. Durations carry
 their unit in the name (\`windowSeconds\`). Booleans in the environment accept \`true/false/1/0/yes/no/on/off\`.
 
 Example \`gatehouse.config.json\`:

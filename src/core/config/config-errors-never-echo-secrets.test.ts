@@ -76,6 +76,10 @@ describe('configuration errors never echo secrets', () => {
     expect(port).not.toContain(PASSWORD);
     const cache = configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_CACHE: PASSWORD }, cwd }));
     expect(cache).not.toContain(PASSWORD);
+    const limit = configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_RATE_LIMIT: PASSWORD }, cwd }));
+    expect(limit).toContain('GATEHOUSE_API_KEY_RATE_LIMIT');
+    expect(limit).toContain('allowed: 1 to 1000000000');
+    expect(limit).not.toContain(PASSWORD);
     expect(configErrorOf(() => loadConfig({ env: { GATEHOUSE_PORT: 'abc' }, cwd }))).toContain('; got "abc"');
   });
 

@@ -142,6 +142,24 @@ describe('loadConfig errors', () => {
     expect(message).toContain('65535');
   });
 
+  it('GATEHOUSE_API_KEY_RATE_LIMIT=abc: the setting, the variable, the range and what it got, without quoting a value beside secrets', () => {
+    const message = configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_RATE_LIMIT: 'abc' }, cwd }));
+    expect(message).toBe(
+      'Invalid configuration: apiKeys.defaultRateLimit.limit (env GATEHOUSE_API_KEY_RATE_LIMIT): Expected integer; allowed: 1 to 1000000000; got a value that is not an integer (not shown, in case it is a secret)',
+    );
+    expect(message).not.toContain('abc');
+    // Number-shaped input holds no secret, so it is quoted even beside secrets.
+    expect(configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_RATE_LIMIT: '1.5' }, cwd }))).toContain('allowed: 1 to 1000000000; got "1.5"');
+    // The same style as an out-of-range integer.
+    expect(configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_RATE_LIMIT: '0' }, cwd }))).toContain('allowed: 1 to 1000000000; got 0');
+  });
+
+  it('GATEHOUSE_PORT=abc: names the range and quotes the value outside the secret sections', () => {
+    expect(configErrorOf(() => loadConfig({ env: { GATEHOUSE_PORT: 'abc' }, cwd }))).toBe(
+      'Invalid configuration: server.port (env GATEHOUSE_PORT): Expected integer; allowed: 0 to 65535; got "abc"',
+    );
+  });
+
   it('rejects a boolean variable it cannot read', () => {
     expect(configErrorOf(() => loadConfig({ env: { GATEHOUSE_API_KEY_CACHE: 'maybe' }, cwd }))).toContain('GATEHOUSE_API_KEY_CACHE');
   });

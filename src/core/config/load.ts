@@ -103,7 +103,7 @@ function isEchoable(path: string, value: unknown): boolean {
 }
 
 function describeError(message: string, schema: unknown): string {
-  const s = schema as { description?: string; minimum?: number; maximum?: number; minLength?: number; pattern?: string };
+  const s = (schema ?? {}) as { description?: string; minimum?: number; maximum?: number; minLength?: number; pattern?: string };
   const parts = [message];
   if (s.minimum !== undefined || s.maximum !== undefined) parts.push(`allowed: ${s.minimum ?? '-∞'} to ${s.maximum ?? '∞'}`);
   if (s.pattern) parts.push(`allowed: /${s.pattern}/`);
@@ -164,7 +164,7 @@ function coerce(variable: EnvVariable, raw: string): unknown {
   switch (variable.type) {
     case 'integer': {
       if (!/^-?\d+$/.test(raw.trim())) {
-        throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): Expected integer${shownRaw(variable, raw)}`);
+        throw new ConfigError(`Invalid configuration: ${variable.path.join('.')} (env ${variable.name}): ${describeError('Expected integer', schemaAt(variable.path))}${shownNonInteger(variable, raw)}`);
       }
       return Number(raw.trim());
     }
@@ -193,6 +193,26 @@ function splitList(raw: string): string[] {
     .split(/[,\n]/)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/**
+ * What an integer variable got instead of an integer. Quoted under the rule of
+ * {@link isEchoable}, or when it is only digits and number punctuation (`1.5`, `10,000`: no
+ * secret looks like that); otherwise described without the value, since a setting beside
+ * credentials may have received one by mistake.
+ */
+function shownNonInteger(variable: EnvVariable, raw: string): string {
+  const shown = shownRaw(variable, raw);
+  if (shown !== '' || variable.secret) return shown;
+  if (/^[0-9.,_eE+\- ]{1,20}$/.test(raw)) return `; got ${JSON.stringify(raw)}`;
+  return '; got a value that is not an integer (not shown, in case it is a secret)';
+}
+
+/** The schema of a setting (for its allowed range), or undefined when the path has none. */
+function schemaAt(path: readonly string[]): unknown {
+  let node: unknown = configSchema;
+  for (const key of path) node = (node as { properties?: Record<string, unknown> } | undefined)?.properties?.[key];
+  return node;
 }
 
 function shownRaw(variable: EnvVariable, raw: string): string {
