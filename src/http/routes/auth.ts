@@ -131,7 +131,8 @@ export function authRoutes(gatehouse: Gatehouse, allowedOrigins: () => readonly 
       if (form) return reply.code(303).header('location', safeReturnTo(request.body.return_to)).send();
       return {
         user: serializeUser(result.user),
-        session: serializeSession(result.created.session, { withId: false }),
+        // The public id, as `GET /auth/session` shows it (for `DELETE /auth/sessions/:id`); never the cookie value.
+        session: serializeSession(result.created.session, { withId: true }),
         csrf_token: result.created.csrfToken,
       };
     });

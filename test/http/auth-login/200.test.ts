@@ -24,7 +24,7 @@ describe('POST /auth/login → 200 / 303', () => {
     expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Lax', 'Secure']);
   });
 
-  it('answers the user summary and a CSRF token, never the session secret or id', async () => {
+  it('answers the user summary, the public session id and a CSRF token, never the session secret', async () => {
     const res = await call(server, '/auth/login', { body: { email: 'Alice@Example.com', password: PASSWORD } });
     expect(res.status).toBe(200);
     const secret = cookieValue(res, '__Host-gatehouse_session')!;
@@ -33,13 +33,23 @@ describe('POST /auth/login → 200 / 303', () => {
       session: { amr: ['pwd'], auth_level: 1, idle_expires_at: '2026-01-01T00:30:00.000Z', absolute_expires_at: '2026-01-01T12:00:00.000Z' },
       csrf_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(res.json.session).not.toHaveProperty('id');
+    expect(res.json.session.id).toMatch(/^ses_/);
+    expect(res.json.session.id).not.toBe(secret);
     expect(res.text).not.toContain(secret);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const login = server.events.find((e) => e.type === 'auth.login');
     expect(login).toMatchObject({ outcome: 'success', reason: 'ok', actor: { type: 'user', id: res.json.user.id }, credential: { kind: 'password' } });
     expect(JSON.stringify(server.events)).not.toContain(secret);
     expect(JSON.stringify(server.events)).not.toContain(PASSWORD);
+  });
+
+  it('shows the session exactly as GET /auth/session does: the same id and the same fields', async () => {
+    const login = await call(server, '/auth/login', { body: { email: 'alice@example.com', password: PASSWORD } });
+    const secret = cookieValue(login, '__Host-gatehouse_session')!;
+    const current = await call(server, '/auth/session', { headers: { cookie: `__Host-gatehouse_session=${secret}` } });
+    expect(current.status).toBe(200);
+    expect(login.json.session).toEqual(current.json.session);
+    expect(login.json.csrf_token).toBe(current.json.csrf_token);
   });
 
   it('also sets the defence\'s device cookie (HttpOnly, Secure, SameSite=Lax, Path=/, Max-Age)', async () => {
