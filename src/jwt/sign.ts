@@ -1,17 +1,20 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from './types.js';
 
-/** Encoded protected headers by their JSON: a server signs with a handful of `{alg, typ, kid}`. */
+/** Encoded protected headers (by their values or JSON): a server signs with a handful of `{alg, typ, kid}`. */
 const headerSegments = new Map<string, string>();
 const MAX_CACHED_HEADERS = 64;
 
 function headerSegment(header: Record<string, unknown>): string {
-  const json = JSON.stringify(header);
-  let segment = headerSegments.get(json);
+  // The usual `{alg, typ, kid}` header is looked up by its three values without serialising it.
+  const { alg, typ, kid } = header;
+  const plain = typeof alg === 'string' && typeof typ === 'string' && typeof kid === 'string' && Object.keys(header).length === 3;
+  const cacheKey = plain ? `${alg}\u0000${typ}\u0000${kid}` : JSON.stringify(header);
+  let segment = headerSegments.get(cacheKey);
   if (segment === undefined) {
-    segment = Buffer.from(json).toString('base64url');
+    segment = Buffer.from(JSON.stringify(header)).toString('base64url');
     if (headerSegments.size >= MAX_CACHED_HEADERS) headerSegments.clear();
-    headerSegments.set(json, segment);
+    headerSegments.set(cacheKey, segment);
   }
   return segment;
 }

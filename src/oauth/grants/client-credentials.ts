@@ -36,6 +36,15 @@ export function grantedAudience(allowList: readonly string[], resources: readonl
   return [...new Set(resources)];
 }
 
+/** The last expiry formatted: tokens issued within the same second share it (`exp` is whole seconds). */
+let lastExpiry = { ms: Number.NaN, iso: '' };
+
+/** `new Date(ms).toISOString()`, remembered for the last value (formatting costs ~1 µs per token). */
+function isoSecond(ms: number): string {
+  if (ms !== lastExpiry.ms) lastExpiry = { ms, iso: new Date(ms).toISOString() };
+  return lastExpiry.iso;
+}
+
 /**
  * `client_credentials` (RFC 6749 §4.4): an access token for the client itself (`sub` =
  * `client_id`), limited to its registered scopes, with no refresh token (§4.4.3). Emits
@@ -55,7 +64,7 @@ export const clientCredentialsGrant: GrantHandler = {
       clientId: client.id,
       context,
       credential: { kind: 'access_token', id: issued.jti, prefix: null },
-      details: { grant_type: 'client_credentials', jti: issued.jti, kid: issued.kid, scope: scopes, audience, expires_at: new Date(issued.expiresAt).toISOString() },
+      details: { grant_type: 'client_credentials', jti: issued.jti, kid: issued.kid, scope: scopes, audience, expires_at: isoSecond(issued.expiresAt) },
     });
     return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) };
   },
