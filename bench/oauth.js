@@ -7,10 +7,10 @@
 //    `client_credentials` with `client_secret_basic` (created through the admin API before
 //    measuring): `POST /oauth2/token` (grant_type=client_credentials) and
 //    `POST /oauth2/introspect` of a valid access token; once with RS256 signing keys (the
-//    default) and once with ES256 (GATEHOUSE_JWT_ALGORITHM=ES256);
+//    default), once with ES256 and once with EdDSA (GATEHOUSE_JWT_ALGORITHM);
 // 3. oidc-provider 9 (bench/oidc-provider-server.js) configured for the same grant, the same
 //    client authentication and the same token format (RFC 9068 JWT access tokens through a
-//    resource server, signed with RS256, then ES256), and for reference its opaque format,
+//    resource server, signed with RS256, then ES256, then EdDSA), and for reference its opaque format,
 //    with its introspection endpoint (oidc-provider refuses to introspect its JWT access
 //    tokens, so its introspection is measured with opaque tokens only).
 //
@@ -21,7 +21,7 @@
 //
 // Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_WARMUP (default 3),
 // BENCH_CONNECTIONS (default 50), BENCH_WRITE_DOCS (0: leave docs alone), BENCH_OAUTH_ALGS
-// (default "RS256,ES256"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
+// (default "RS256,ES256,EdDSA"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
 // self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories).
 import { Buffer } from 'node:buffer';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -180,7 +180,7 @@ function report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, o
     `- Placement: ${placement}`,
     `- Load: autocannon, ${opts.connections} connections, pipelining 1, warm-up ${opts.warmupS} s then ${opts.durationS} s measured per target`,
     `- Gatehouse: a fresh SQLite data directory per algorithm, signing keys generated at first start with \`GATEHOUSE_JWT_ALGORITHM\`, one confidential client (\`client_secret_basic\`, \`client_credentials\`, scope \`${SCOPE}\`) created through the admin API before measuring; auth events written to a file (${fmtInt(events)} events in all)`,
-    `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter`,
+    `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 / Ed25519 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter`,
     `- Requests: \`grant_type=client_credentials&scope=${SCOPE}\` with HTTP Basic; introspection of one valid access token by the same client`,
     '',
     '| Target | req/s (avg) | p50 (ms) | p99 (ms) | non-2xx | errors | server CPU | server µs/req | load-gen CPU | other CPU |',
@@ -212,8 +212,8 @@ async function main() {
     warmupS: envNumber('BENCH_WARMUP', 3, { min: 0 }),
     connections: envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true }),
   };
-  const algs = (process.env.BENCH_OAUTH_ALGS || 'RS256,ES256').split(',').map((s) => s.trim());
-  for (const alg of algs) if (!['RS256', 'ES256'].includes(alg)) throw new Error(`BENCH_OAUTH_ALGS: ${alg} is not RS256 or ES256`);
+  const algs = (process.env.BENCH_OAUTH_ALGS || 'RS256,ES256,EdDSA').split(',').map((s) => s.trim());
+  for (const alg of algs) if (!['RS256', 'ES256', 'EdDSA'].includes(alg)) throw new Error(`BENCH_OAUTH_ALGS: ${alg} is not RS256, ES256 or EdDSA`);
   const cpuProf = process.env.BENCH_CPU_PROF === '1';
   keepTmp = process.env.BENCH_KEEP_TMP === '1';
   setUpCleanup('bench:oauth', { keepTmp });

@@ -1,7 +1,7 @@
 // oidc-provider (panva, v9) configured like Gatehouse's `client_credentials` path, for
 // bench/oauth.js: one confidential client (`client_secret_basic`) registered for
 // `client_credentials` only, introspection on, and a resource server (resource indicators)
-// whose access tokens are JWTs signed with BENCH_OIDC_ALG (RS256 or ES256), or opaque with
+// whose access tokens are JWTs signed with BENCH_OIDC_ALG (RS256, ES256 or EdDSA), or opaque with
 // BENCH_OIDC_FORMAT=opaque. Default in-memory adapter, as in its own examples. Prints one JSON
 // line `{ "ready": true, "url": ... }` once listening; stops on SIGTERM, SIGINT, or when its
 // parent closes stdin.
@@ -16,7 +16,7 @@ const clientId = process.env.BENCH_OIDC_CLIENT_ID ?? 'bench-client';
 const clientSecret = process.env.BENCH_OIDC_CLIENT_SECRET ?? 'bench-secret-bench-secret-bench-secret';
 const scope = process.env.BENCH_OIDC_SCOPE ?? 'invoices:read';
 const resource = 'https://api.example.com/';
-if (!['RS256', 'ES256'].includes(alg)) throw new Error('BENCH_OIDC_ALG must be RS256 or ES256');
+if (!['RS256', 'ES256', 'EdDSA'].includes(alg)) throw new Error('BENCH_OIDC_ALG must be RS256, ES256 or EdDSA');
 if (!['jwt', 'opaque'].includes(format)) throw new Error('BENCH_OIDC_FORMAT must be jwt or opaque');
 
 // Quiet the development-defaults notices (they go to console.warn/info once at start).
@@ -26,6 +26,7 @@ globalThis.console.info = () => {};
 const jwk = (keyPair, keyAlg) => ({ ...keyPair.privateKey.export({ format: 'jwk' }), alg: keyAlg, use: 'sig', kid: keyAlg.toLowerCase() });
 const rsa = jwk(crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }), 'RS256');
 const ec = jwk(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ES256');
+const ed = jwk(crypto.generateKeyPairSync('ed25519'), 'EdDSA');
 
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,8 +44,8 @@ const provider = new Provider(url, {
       scope,
     },
   ],
-  // The signing key of the measured algorithm first (the other is there for completeness).
-  jwks: { keys: alg === 'RS256' ? [rsa, ec] : [ec, rsa] },
+  // The signing key of the measured algorithm first (the others are there for completeness).
+  jwks: { keys: alg === 'RS256' ? [rsa, ec, ed] : alg === 'ES256' ? [ec, rsa, ed] : [ed, rsa, ec] },
   scopes: scope.split(' '),
   cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
   features: {
