@@ -22,6 +22,10 @@ describe('secureRandom (pooled CSPRNG)', () => {
     expect(Buffer.from(secureRandom.bytes(32)).equals(Buffer.alloc(32))).toBe(false);
   });
 
+  it('gives every result its own memory (no slice of a shared pool)', () => {
+    for (const size of [1, 16, 32, 64, 65]) expect(secureRandom.bytes(size).buffer.byteLength).toBe(size);
+  });
+
   it('looks uniform: every byte value appears in 64 KiB of pooled output', () => {
     const counts = new Uint32Array(256);
     for (let i = 0; i < 2048; i++) for (const byte of secureRandom.bytes(32)) counts[byte]!++;

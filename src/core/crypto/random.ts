@@ -32,7 +32,8 @@ function pooledRandom(): RandomSource {
         randomFillSync(pool);
         offset = 0;
       }
-      const out = Buffer.allocUnsafe(size);
+      // Its own memory (not a slice of Node's shared buffer pool): `out.buffer` holds these bytes only.
+      const out = Buffer.allocUnsafeSlow(size);
       pool.copy(out, 0, offset, offset + size);
       pool.fill(0, offset, offset + size);
       offset += size;
