@@ -122,6 +122,21 @@ describe('createAuditLog (JSON Lines file)', () => {
     });
   });
 
+  it('redacts what a class instance or a toJSON method would reveal, and passes clean plain details unchanged', async () => {
+    const file = join(dir, 'audit.log');
+    const log = createAuditLog({ destination: file, clock: createManualClock(T0) });
+    class Leaky {
+      toJSON() {
+        return { password: 'TOJSON_SECRET' };
+      }
+    }
+    log.emit({ ...verifyEvent, details: { wrapped: new Leaky(), direct: { toJSON: () => ({ token: 'TOJSON_SECRET_2' }) } } } as unknown as AuthEventInput);
+    log.emit({ ...verifyEvent, details: { scope: ['a', 'b'], audience: ['https://api.example.com'], nested: { n: 1, flag: true, none: null } } });
+    const [leaky, clean] = await readLines(log, file);
+    expect(leaky).not.toContain('TOJSON_SECRET');
+    expect(JSON.parse(clean!)).toMatchObject({ details: { scope: ['a', 'b'], audience: ['https://api.example.com'], nested: { n: 1, flag: true, none: null } } });
+  });
+
   it('redacts nested and differently-cased secret names in details', async () => {
     const file = join(dir, 'audit.log');
     const log = createAuditLog({ destination: file, clock: createManualClock(T0) });

@@ -29,13 +29,19 @@ function fragment(value: object): string {
   return json;
 }
 
-/** Whether `value` holds a member named like a secret (at any depth up to 8). Allocates nothing. */
+/**
+ * Whether `value` may hold a member named like a secret (at any depth up to 8). Allocates
+ * nothing. Anything but plain objects and arrays (class instances, objects with `toJSON`) counts
+ * as "may", so it takes the redacting copy as before.
+ */
 function needsRedaction(value: unknown, depth = 0): boolean {
   if (typeof value !== 'object' || value === null || depth > 8) return false;
   if (Array.isArray(value)) {
-    for (const v of value) if (needsRedaction(v, depth + 1)) return true;
+    for (let i = 0; i < value.length; i++) if (needsRedaction(value[i], depth + 1)) return true;
     return false;
   }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return true;
   for (const k in value) {
     if (!Object.hasOwn(value, k)) continue;
     if (REDACTED_FIELDS.has(k.toLowerCase()) || needsRedaction((value as Record<string, unknown>)[k], depth + 1)) return true;
@@ -47,7 +53,11 @@ function redact(value: unknown, depth = 0): unknown {
   if (typeof value !== 'object' || value === null || depth > 8) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = REDACTED_FIELDS.has(k.toLowerCase()) ? REDACTED : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    // Functions are never data; an own `toJSON` would let JSON.stringify replace the redacted copy.
+    if (typeof v === 'function') continue;
+    out[k] = REDACTED_FIELDS.has(k.toLowerCase()) ? REDACTED : redact(v, depth + 1);
+  }
   return out;
 }
 
