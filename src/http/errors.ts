@@ -117,16 +117,18 @@ export function toGatehouseError(err: unknown): GatehouseError {
 }
 
 /**
- * Property names a validation message repeats: a plain field name of at most 32 characters.
- * Anything else (a key, token or password pasted as a name is longer and random-looking; control
- * or bidi characters could forge the message) is reported without its name.
+ * Property names a validation message repeats: a field name of letters and underscores, at most
+ * 32 characters, and only in a JSON body (a POST, never a shareable link whose query would put
+ * attacker-chosen words on Gatehouse's pages). Anything else (a key, token or password pasted as
+ * a name has digits or is longer; control or bidi characters could forge the message) is
+ * reported without its name.
  */
-const NAMEABLE_PROPERTY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
+const NAMEABLE_PROPERTY = /^[A-Za-z][A-Za-z_]{0,31}$/;
 
 /**
  * The public message of a schema validation failure. An unknown property is named (AJV's
  * `params.additionalProperty`: `body has an unknown property "scope".`) when it is a plain
- * field name, since AJV's own "must NOT have additional properties" leaves the caller guessing;
+ * field name in a JSON body, since AJV's own "must NOT have additional properties" leaves the caller guessing;
  * other failures keep AJV's message, which names the field and the rule. Values are never
  * repeated.
  */
@@ -138,7 +140,7 @@ function validationMessage(e: FrameworkError): string {
     const path = (first as { instancePath?: unknown }).instancePath;
     // The instance path is made of schema-defined property names (the failing object's place).
     const where = `${context}${typeof path === 'string' && /^(\/[A-Za-z0-9_]{1,64}){0,8}$/.test(path) ? path : ''}`;
-    return NAMEABLE_PROPERTY.test(property) ? `${where} has an unknown property "${property}".` : `${where} has an unknown property (its name is not repeated).`;
+    return context === 'body' && NAMEABLE_PROPERTY.test(property) ? `${where} has an unknown property "${property}".` : `${where} has an unknown property (its name is not repeated).`;
   }
   return safeValidationMessage(e.message);
 }
