@@ -131,7 +131,7 @@ describe('createAuditLog (JSON Lines file)', () => {
       }
     }
     log.emit({ ...verifyEvent, details: { wrapped: new Leaky(), direct: { toJSON: () => ({ token: 'TOJSON_SECRET_2' }) } } } as unknown as AuthEventInput);
-    log.emit({ ...verifyEvent, details: { scope: ['a', 'b'], audience: ['https://api.example.com'], nested: { n: 1, flag: true, none: null } } });
+    log.emit({ ...verifyEvent, details: { scope: ['a', 'b'], audience: ['https://api.example.com'], nested: { n: 1, flag: true, none: null } } } as unknown as AuthEventInput);
     const [leaky, clean] = await readLines(log, file);
     expect(leaky).not.toContain('TOJSON_SECRET');
     expect(JSON.parse(clean!)).toMatchObject({ details: { scope: ['a', 'b'], audience: ['https://api.example.com'], nested: { n: 1, flag: true, none: null } } });
