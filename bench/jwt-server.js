@@ -4,6 +4,7 @@
 // token, so after the first request each verification is a verified-token cache hit.
 // Prints one JSON line `{ "ready": true, "url": ... }`; stops on SIGTERM/SIGINT or stdin EOF.
 import process from 'node:process';
+import { serveUntilStopped } from './child.js';
 import Fastify from 'fastify';
 import { createJwtVerifier } from '../dist/jwt/verifier/index.js';
 import { jwtAuth } from '../dist/middleware/fastify.js';
@@ -19,19 +20,4 @@ const app = Fastify({ logger: false });
 app.get('/', { onRequest: requireToken({ scopes: ['orders:read'] }) }, () => ({ hello: 'world' }));
 
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
-
-let stopping = false;
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
-process.stdin.resume();
+serveUntilStopped({ url }, () => app.close());

@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import { createServer } from 'node:http';
 import process from 'node:process';
+import { serveUntilStopped } from './child.js';
 import Provider from 'oidc-provider';
 
 const alg = process.env.BENCH_OIDC_ALG ?? 'RS256';
@@ -68,17 +69,7 @@ const provider = new Provider(url, {
 });
 provider.on('server_error', (_ctx, err) => process.stderr.write(`oidc-provider: ${err.stack ?? err}\n`));
 server.on('request', provider.callback());
-process.stdout.write(`${JSON.stringify({ ready: true, url, clientId, clientSecret, scope })}\n`);
-
-let stopping = false;
-function stop() {
-  if (stopping) return;
-  stopping = true;
+serveUntilStopped({ url, clientId, clientSecret, scope }, () => {
   server.closeAllConnections();
-  server.close(() => process.exit(0));
-}
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.on('error', stop);
-process.stdin.resume();
+  return new Promise((resolve) => server.close(() => resolve()));
+});
