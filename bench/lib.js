@@ -248,45 +248,105 @@ export function percentile(sorted, p) {
   return sorted[index];
 }
 
-/**
- * Warm-up (discarded), then the measured run; latency percentiles from every 2xx response;
- * server, load-generator and other CPU over wall time; server CPU µs per request.
- */
-export async function measure(label, { url, method = 'GET', headers = {}, body, serverPid, connections, warmupS, durationS }) {
-  const options = { url, method, headers, connections, pipelining: 1, timeout: 10, ...(body === undefined ? {} : { body }) };
-  if (warmupS > 0) {
-    log(`${logPrefix}: ${label}: warm-up ${warmupS} s`);
-    await runAutocannon({ ...options, duration: warmupS });
-  }
-  log(`${logPrefix}: ${label}: measuring ${durationS} s at ${connections} connections`);
-  const latencies = [];
+function loadOptions({ url, method = 'GET', headers = {}, body, connections }) {
+  return { url, method, headers, connections, pipelining: 1, timeout: 10, ...(body === undefined ? {} : { body }) };
+}
+
+/** An empty accumulator for {@link runSlice}. */
+function newTally(label) {
+  return { label, total: 0, wallMs: 0, serverCpuMs: 0, selfCpuMs: 0, otherCpuMs: 0, latencies: [], non2xx: 0, errors: 0, timeouts: 0, sliceRates: [] };
+}
+
+/** One measured autocannon run of `durationS` seconds against one target, added to `tally`. */
+async function runSlice(tally, options, serverPid, durationS) {
   const serverCpuBefore = processCpuMs(serverPid);
   const machineBefore = machineBusyMs();
   const selfCpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await runAutocannon({ ...options, duration: durationS }, (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    if (statusCode >= 200 && statusCode < 300) tally.latencies.push(responseTime);
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const selfCpu = process.cpuUsage(selfCpuBefore);
   const serverCpuMs = processCpuMs(serverPid) - serverCpuBefore;
   const selfCpuMs = (selfCpu.user + selfCpu.system) / 1000;
-  const otherCpuMs = Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
-  const sorted = Float64Array.from(latencies).sort();
+  tally.total += result.requests.total;
+  tally.wallMs += wallMs;
+  tally.serverCpuMs += serverCpuMs;
+  tally.selfCpuMs += selfCpuMs;
+  tally.otherCpuMs += Math.max(0, machineBusyMs().busy - machineBefore.busy - serverCpuMs - selfCpuMs);
+  tally.non2xx += result.non2xx;
+  tally.errors += result.errors;
+  tally.timeouts += result.timeouts;
+  tally.sliceRates.push((1000 * result.requests.total) / wallMs);
+}
+
+/** The figures of a finished tally (the shape {@link measure} returns). */
+function summarize(tally) {
+  const sorted = Float64Array.from(tally.latencies).sort();
   return {
-    label,
-    reqPerSec: result.requests.average,
-    total: result.requests.total,
+    label: tally.label,
+    reqPerSec: (1000 * tally.total) / tally.wallMs,
+    total: tally.total,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    serverCpuUsPerReq: (1000 * serverCpuMs) / result.requests.total,
-    serverCpuPct: (100 * serverCpuMs) / wallMs,
-    loadCpuPct: (100 * selfCpuMs) / wallMs,
-    otherCpuPct: (100 * otherCpuMs) / wallMs,
+    non2xx: tally.non2xx,
+    errors: tally.errors,
+    timeouts: tally.timeouts,
+    serverCpuUsPerReq: (1000 * tally.serverCpuMs) / tally.total,
+    serverCpuPct: (100 * tally.serverCpuMs) / tally.wallMs,
+    loadCpuPct: (100 * tally.selfCpuMs) / tally.wallMs,
+    otherCpuPct: (100 * tally.otherCpuMs) / tally.wallMs,
+    sliceRates: tally.sliceRates,
   };
+}
+
+/**
+ * Warm-up (discarded), then the measured run; latency percentiles from every 2xx response;
+ * server, load-generator and other CPU over wall time; server CPU µs per request. `reqPerSec`
+ * is requests over the measured wall time.
+ */
+export async function measure(label, { url, method = 'GET', headers = {}, body, serverPid, connections, warmupS, durationS }) {
+  const options = loadOptions({ url, method, headers, body, connections });
+  if (warmupS > 0) {
+    log(`${logPrefix}: ${label}: warm-up ${warmupS} s`);
+    await runAutocannon({ ...options, duration: warmupS });
+  }
+  log(`${logPrefix}: ${label}: measuring ${durationS} s at ${connections} connections`);
+  const tally = newTally(label);
+  await runSlice(tally, options, serverPid, durationS);
+  return summarize(tally);
+}
+
+/**
+ * Measures several targets side by side, robust to the machine's speed drifting during the
+ * run: each target is warmed up, then the targets take turns in slices of `sliceS` seconds
+ * (`durationS` in all per target), in A B B A order so that a steady drift weighs on every
+ * target alike. Returns one result per target (the shape of {@link measure}, over all its
+ * slices, plus `sliceRates`) and `pairRatios`: for two targets, the ratio of the first's rate
+ * to the second's in each round (each round measures both within seconds of each other).
+ *
+ * @param {Array<{ label: string, url: string, method?: string, headers?: object, body?: string, serverPid: number }>} targets
+ */
+export async function measureInterleaved(targets, { connections, warmupS, durationS, sliceS }) {
+  const options = targets.map((t) => loadOptions({ ...t, connections }));
+  for (let i = 0; i < targets.length; i++) {
+    if (warmupS <= 0) break;
+    log(`${logPrefix}: ${targets[i].label}: warm-up ${warmupS} s`);
+    await runAutocannon({ ...options[i], duration: warmupS });
+  }
+  const rounds = Math.max(1, Math.round(durationS / sliceS));
+  const slice = durationS / rounds;
+  log(`${logPrefix}: measuring ${targets.map((t) => t.label).join(' | ')}: ${rounds} rounds of ${slice.toFixed(1)} s each at ${connections} connections`);
+  const tallies = targets.map((t) => newTally(t.label));
+  for (let r = 0; r < rounds; r++) {
+    const order = targets.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) await runSlice(tallies[i], options[i], targets[i].serverPid, slice);
+  }
+  const results = tallies.map(summarize);
+  const pairRatios = results.length === 2 ? results[0].sliceRates.map((rate, r) => rate / results[1].sliceRates[r]) : [];
+  return { results, pairRatios };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@
 //    measuring): `POST /oauth2/token` (grant_type=client_credentials) and
 //    `POST /oauth2/introspect` of a valid access token; once with RS256 signing keys (the
 //    default), once with ES256 and once with EdDSA (GATEHOUSE_JWT_ALGORITHM);
-// 3. oidc-provider 9 (bench/oidc-provider-server.js) configured for the same grant, the same
+// 3. oidc-provider 9 (bench/oidc-provider-server.js), running beside Gatehouse and measured in
+//    alternating slices with it (so a drift of the machine's speed weighs on both alike),
+//    configured for the same grant, the same
 //    client authentication and the same token format (RFC 9068 JWT access tokens through a
 //    resource server, signed with RS256, then ES256, then EdDSA), and for reference its opaque format,
 //    with its introspection endpoint (oidc-provider refuses to introspect its JWT access
@@ -22,14 +24,16 @@
 // Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_WARMUP (default 3),
 // BENCH_CONNECTIONS (default 50), BENCH_WRITE_DOCS (0: leave docs alone), BENCH_OAUTH_ALGS
 // (default "RS256,ES256,EdDSA"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
-// self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories).
+// self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories),
+// BENCH_SLICE (seconds per turn when Gatehouse and oidc-provider take turns, default 2).
 import { Buffer } from 'node:buffer';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { countLines, envNumber, fmtInt, fmtMs, fmtPct, log, machineIdlePct, machineInfo, measure, setUpCleanup, setUpPinning, shutdown, startServer, stopChild, trackTmpDir, writeMarkedSection } from './lib.js';
+import { countLines, envNumber, fmtInt, fmtMs, fmtPct, log, machineIdlePct, machineInfo, measure, measureInterleaved, setUpCleanup, setUpPinning, shutdown, startServer, stopChild, trackTmpDir, writeMarkedSection } from './lib.js';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +65,8 @@ const algOfJwt = (token) => JSON.parse(Buffer.from(token.split('.')[0], 'base64u
 
 // --- targets -----------------------------------------------------------------------------------
 
-async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
+/** Starts Gatehouse with `alg` signing keys, registers the client and checks both requests once. */
+async function startGatehouse(alg, { serverCpu, cpuProf }) {
   const dir = trackTmpDir(mkdtempSync(join(os.tmpdir(), `gatehouse-bench-oauth-${alg.toLowerCase()}-`)));
   const profileDir = join(dir, 'cpu-profile');
   const server = await startServer(`Gatehouse (${alg})`, join(here, 'gatehouse-server.js'), {
@@ -99,9 +104,12 @@ async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
   if (algOfJwt(issued.access_token) !== alg) throw new Error(`Gatehouse (${alg}) signed its access token with ${algOfJwt(issued.access_token)}`);
   const introspect = { url: `${server.url}/oauth2/introspect`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `token=${issued.access_token}` };
   await probe(`Gatehouse (${alg}) introspect`, introspect, (r) => r.active === true);
-  const pid = server.child.pid;
-  const tokenResult = await measure(`Gatehouse ${alg} token`, { ...token, serverPid: pid, ...opts });
-  const introspectResult = await measure(`Gatehouse ${alg} introspect`, { ...introspect, serverPid: pid, ...opts });
+  return { alg, dir, profileDir, server, token, introspect };
+}
+
+/** Measures introspection alone, checks the token is still active, stops the server, counts events. */
+async function finishGatehouse({ alg, dir, profileDir, server, introspect }, { opts, cpuProf }) {
+  const introspectResult = await measure(`Gatehouse ${alg} introspect`, { ...introspect, serverPid: server.child.pid, ...opts });
   // Still active after the run (the token must not have expired or been refused meanwhile).
   await probe(`Gatehouse (${alg}) introspect after`, introspect, (r) => r.active === true);
   await stopChild(server.child, 15_000);
@@ -114,10 +122,11 @@ async function measureGatehouse(alg, { serverCpu, opts, cpuProf }) {
       return `Gatehouse ${alg} CPU profile (${(statSync(path).size / 1e6).toFixed(1)} MB${keepTmp ? `, kept at ${path}` : ''}):\n${formatProfileSummary(summarizeProfile(JSON.parse(readFileSync(path, 'utf8'))))}`;
     });
   }
-  return { token: tokenResult, introspect: introspectResult, events, profile };
+  return { introspect: introspectResult, events, profile };
 }
 
-async function measureOidcProvider(alg, format, { serverCpu, opts, introspection }) {
+/** Starts oidc-provider for `format` (`jwt` with `alg`, or `opaque`) and checks one token request. */
+async function startOidcProvider(alg, format, { serverCpu }) {
   const name = format === 'jwt' ? `oidc-provider ${alg} JWT` : 'oidc-provider opaque';
   const server = await startServer(name, join(here, 'oidc-provider-server.js'), { cpu: serverCpu, env: { BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
   log(`bench:oauth: ${name} listening on ${server.url}`);
@@ -126,25 +135,65 @@ async function measureOidcProvider(alg, format, { serverCpu, opts, introspection
   const issued = await probe(`${name} token`, token, (t) => typeof t.access_token === 'string' && t.token_type === 'Bearer');
   if (format === 'jwt' && algOfJwt(issued.access_token) !== alg) throw new Error(`${name} signed its access token with ${algOfJwt(issued.access_token)}`);
   if (format === 'opaque' && issued.access_token.split('.').length === 3) throw new Error(`${name} issued a JWT`);
+  return { name, server, auth, token };
+}
+
+/** oidc-provider's opaque format alone: token issuance, then introspection (reference rows). */
+async function measureOidcOpaque(alg, { serverCpu, opts }) {
+  const { name, server, auth, token } = await startOidcProvider(alg, 'opaque', { serverCpu });
   const pid = server.child.pid;
   const tokenResult = await measure(`${name} token`, { ...token, serverPid: pid, ...opts });
-  let introspectResult;
-  if (introspection) {
-    // A token issued after the token run: the in-memory adapter is an LRU, so the probe token
-    // may have been evicted by the run's tokens.
-    const fresh = await probe(`${name} token (for introspection)`, token, (t) => typeof t.access_token === 'string');
-    const introspect = { url: `${server.url}/token/introspection`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `token=${fresh.access_token}` };
-    await probe(`${name} introspect`, introspect, (r) => r.active === true);
-    introspectResult = await measure(`${name} introspect`, { ...introspect, serverPid: pid, ...opts });
-    await probe(`${name} introspect after`, introspect, (r) => r.active === true);
-  }
+  // A token issued after the token run: the in-memory adapter is an LRU, so the probe token
+  // may have been evicted by the run's tokens.
+  const fresh = await probe(`${name} token (for introspection)`, token, (t) => typeof t.access_token === 'string');
+  const introspect = { url: `${server.url}/token/introspection`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `token=${fresh.access_token}` };
+  await probe(`${name} introspect`, introspect, (r) => r.active === true);
+  const introspectResult = await measure(`${name} introspect`, { ...introspect, serverPid: pid, ...opts });
+  await probe(`${name} introspect after`, introspect, (r) => r.active === true);
   await stopChild(server.child);
   return { token: tokenResult, introspect: introspectResult };
 }
 
+/**
+ * Gatehouse and oidc-provider with the same algorithm, both started (on the same CPU), their
+ * token endpoints measured in alternating slices (`measureInterleaved`), so that the machine's
+ * speed drifting during the run weighs on both alike; then Gatehouse's introspection.
+ */
+async function measureAlgorithm(alg, { serverCpu, opts, cpuProf }) {
+  const g = await startGatehouse(alg, { serverCpu, cpuProf });
+  const o = await startOidcProvider(alg, 'jwt', { serverCpu });
+  const { results, pairRatios } = await measureInterleaved(
+    [
+      { label: `Gatehouse ${alg} token`, ...g.token, serverPid: g.server.child.pid },
+      { label: `${o.name} token`, ...o.token, serverPid: o.server.child.pid },
+    ],
+    opts,
+  );
+  await stopChild(o.server.child);
+  // Measured right after the pair, so at about the same machine speed.
+  const signature = signatureTime(alg);
+  const finished = await finishGatehouse(g, { opts, cpuProf });
+  return { gatehouse: { token: results[0], ...finished }, oidc: { token: results[1] }, pairRatios, signature };
+}
+
+/**
+ * Mean µs of one signature with `node:crypto` (what both servers call) over a 400-byte
+ * signing input, in this process: a floor under any token endpoint's CPU per token.
+ */
+function signatureTime(alg, count = 200) {
+  const { privateKey } =
+    alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  const input = Buffer.alloc(400, 'e');
+  const once = () => (alg === 'EdDSA' ? sign(null, input, privateKey) : sign('sha256', input, alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey));
+  for (let i = 0; i < 20; i++) once();
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) once();
+  return Number(process.hrtime.bigint() - started) / 1000 / count;
+}
+
 // --- report ------------------------------------------------------------------------------------
 
-function report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, opts, date, events }) {
+function report({ bare, gatehouse, oidc, opaque, pairRatios, signatures, machine, idleBefore, pinning, opts, date, events }) {
   const all = [bare, ...Object.values(gatehouse).flatMap((g) => [g.token, g.introspect]), ...Object.values(oidc).map((o) => o.token), opaque.token, opaque.introspect];
   const noisy = idleBefore < BUSY_IDLE_PCT || all.some((r) => r.otherCpuPct > BUSY_OTHER_PCT);
   const valid = (r) => r.non2xx === 0 && r.errors === 0;
@@ -166,7 +215,13 @@ function report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, o
     if (!valid(g) || !valid(o)) return `- JWT ${alg} tokens: Gatehouse / oidc-provider: **invalid** (non-2xx or errors)`;
     const ratio = g.reqPerSec / o.reqPerSec;
     const cpuRatio = o.serverCpuUsPerReq / g.serverCpuUsPerReq;
-    return `- JWT ${alg} tokens/s: Gatehouse ${fmtInt(g.reqPerSec)} / oidc-provider ${fmtInt(o.reqPerSec)} = **${ratio.toFixed(2)}×** (target ≥ ${TARGET}×): ${ratio >= TARGET ? 'met' : '**not met**'}; by server CPU per token (less sensitive to other load): ${fmtInt(o.serverCpuUsPerReq)} / ${fmtInt(g.serverCpuUsPerReq)} µs = ${cpuRatio.toFixed(2)}×; Gatehouse / bare ${(g.reqPerSec / bare.reqPerSec).toFixed(2)}`;
+    const rounds = [...pairRatios[alg]].sort((a, b) => a - b);
+    const median = rounds.length % 2 === 1 ? rounds[(rounds.length - 1) / 2] : (rounds[rounds.length / 2 - 1] + rounds[rounds.length / 2]) / 2;
+    const perRound = `per round ${rounds.map((r) => r.toFixed(2)).join(', ')} (median ${median.toFixed(2)}×)`;
+    const signUs = signatures[alg];
+    const bound = o.serverCpuUsPerReq / signUs;
+    const ceiling = `one ${alg} signature alone takes ${fmtInt(signUs)} µs here, so even a server doing nothing but sign could reach at most ${bound.toFixed(2)}× oidc-provider (${fmtInt(o.serverCpuUsPerReq)} µs per token)${bound < TARGET ? `: **${TARGET}× is out of reach for ${alg}**` : ''}`;
+    return `- JWT ${alg} tokens/s: Gatehouse ${fmtInt(g.reqPerSec)} / oidc-provider ${fmtInt(o.reqPerSec)} = **${ratio.toFixed(2)}×** (target ≥ ${TARGET}×): ${ratio >= TARGET ? 'met' : '**not met**'}; ${perRound}; by server CPU per token: ${fmtInt(o.serverCpuUsPerReq)} / ${fmtInt(g.serverCpuUsPerReq)} µs = ${cpuRatio.toFixed(2)}×; Gatehouse / bare ${(g.reqPerSec / bare.reqPerSec).toFixed(2)}; ${ceiling}`;
   });
   const introspections = Object.keys(gatehouse).map((alg) => {
     const g = gatehouse[alg].introspect;
@@ -178,7 +233,7 @@ function report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, o
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
     `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
     `- Placement: ${placement}`,
-    `- Load: autocannon, ${opts.connections} connections, pipelining 1, warm-up ${opts.warmupS} s then ${opts.durationS} s measured per target`,
+    `- Load: autocannon, ${opts.connections} connections, pipelining 1, warm-up ${opts.warmupS} s then ${opts.durationS} s measured per target; Gatehouse's and oidc-provider's token endpoints for one algorithm run side by side (both servers up, on the same CPU) and take turns in ${Math.max(1, Math.round(opts.durationS / opts.sliceS))} rounds of ${(opts.durationS / Math.max(1, Math.round(opts.durationS / opts.sliceS))).toFixed(1)} s (A B B A …), so a drift of the machine's speed weighs on both alike`,
     `- Gatehouse: a fresh SQLite data directory per algorithm, signing keys generated at first start with \`GATEHOUSE_JWT_ALGORITHM\`, one confidential client (\`client_secret_basic\`, \`client_credentials\`, scope \`${SCOPE}\`) created through the admin API before measuring; auth events written to a file (${fmtInt(events)} events in all)`,
     `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 / Ed25519 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter`,
     `- Requests: \`grant_type=client_credentials&scope=${SCOPE}\` with HTTP Basic; introspection of one valid access token by the same client`,
@@ -211,6 +266,7 @@ async function main() {
     durationS: envNumber('BENCH_DURATION', 10, { min: 1 }),
     warmupS: envNumber('BENCH_WARMUP', 3, { min: 0 }),
     connections: envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true }),
+    sliceS: envNumber('BENCH_SLICE', 2, { min: 0.5 }),
   };
   const algs = (process.env.BENCH_OAUTH_ALGS || 'RS256,ES256,EdDSA').split(',').map((s) => s.trim());
   for (const alg of algs) if (!['RS256', 'ES256', 'EdDSA'].includes(alg)) throw new Error(`BENCH_OAUTH_ALGS: ${alg} is not RS256, ES256 or EdDSA`);
@@ -233,14 +289,19 @@ async function main() {
 
   const gatehouse = {};
   const oidc = {};
+  const pairRatios = {};
+  const signatures = {};
   for (const alg of algs) {
-    gatehouse[alg] = await measureGatehouse(alg, { serverCpu, opts, cpuProf });
-    oidc[alg] = await measureOidcProvider(alg, 'jwt', { serverCpu, opts, introspection: false });
+    const measured = await measureAlgorithm(alg, { serverCpu, opts, cpuProf });
+    gatehouse[alg] = measured.gatehouse;
+    oidc[alg] = measured.oidc;
+    pairRatios[alg] = measured.pairRatios;
+    signatures[alg] = measured.signature;
   }
-  const opaque = await measureOidcProvider(algs[0], 'opaque', { serverCpu, opts, introspection: true });
+  const opaque = await measureOidcOpaque(algs[0], { serverCpu, opts });
   const events = Object.values(gatehouse).reduce((n, g) => n + g.events, 0);
 
-  const markdown = report({ bare, gatehouse, oidc, opaque, machine, idleBefore, pinning, opts, date: new Date().toISOString(), events });
+  const markdown = report({ bare, gatehouse, oidc, opaque, pairRatios, signatures, machine, idleBefore, pinning, opts, date: new Date().toISOString(), events });
   log('');
   log(markdown);
   log('');

@@ -30,6 +30,7 @@ import {
   machineIdlePct,
   machineInfo,
   measure,
+  measureInterleaved,
   setUpCleanup,
   setUpPinning,
   shutdown,
@@ -56,9 +57,11 @@ const BUSY_OTHER_PCT = 25;
 // Report.
 
 
-function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date, sessionRead, logins, argon2, loginConnections }) {
+function reportMarkdown({ bare, whoami, whoamiRatios, scaled, keyCount, sliceS, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date, sessionRead, logins, argon2, loginConnections }) {
   const ratio = whoami.reqPerSec / bare.reqPerSec;
   const ratioOk = ratio >= TARGET_RATIO;
+  const rounds = (ratios) => `per round ${ratios.map((r) => r.toFixed(2)).join(', ')}`;
+  const scaledRatio = scaled ? scaled.result.reqPerSec / scaled.bare.reqPerSec : NaN;
   const noisy = idleBefore < BUSY_IDLE_PCT || bare.otherCpuPct > BUSY_OTHER_PCT || whoami.otherCpuPct > BUSY_OTHER_PCT;
   const p99Ok = whoami.p99 < TARGET_P99_MS;
   const row = (name, r) =>
@@ -72,14 +75,14 @@ function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, p
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
     `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run; other processes used ${fmtPct(bare.otherCpuPct)} and ${fmtPct(whoami.otherCpuPct)} of a CPU during the two measurements${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
     `- Placement: ${placement}`,
-    `- Load: autocannon, ${connections} connections, pipelining 1, warm-up ${warmupS} s then ${durationS} s measured per target`,
+    `- Load: autocannon, ${connections} connections, pipelining 1, warm-up ${warmupS} s then ${durationS} s measured per target; each whoami target runs beside the bare route (both servers up, on the same CPU) and they take turns in ${whoamiRatios.length} rounds of ${(durationS / whoamiRatios.length).toFixed(1)} s (A B B A …, \`BENCH_SLICE\`=${sliceS}), so a drift of the machine's speed weighs on both alike; the bare row is the one measured beside SQLite + memory`,
     `- Gatehouse: SQLite (WAL) in a temporary data directory, auth events written to a file (${fmtInt(auditLines)} events over warm-up and measurement), default cache settings, the key's rate limit 1,000,000,000 per 60 s (counted, never refusing)`,
     '',
     '| Target | req/s (avg) | p50 (ms) | p99 (ms) | non-2xx | errors | server CPU | load-gen CPU | other CPU |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     row('bare Fastify `GET /`', bare),
     row('Gatehouse `GET /v1/whoami` (valid key), SQLite + memory', whoami),
-    ...(scaled ? [row('Gatehouse `GET /v1/whoami` (valid key), PostgreSQL + Redis', scaled)] : []),
+    ...(scaled ? [row('bare Fastify `GET /` (beside PostgreSQL + Redis)', scaled.bare), row('Gatehouse `GET /v1/whoami` (valid key), PostgreSQL + Redis', scaled.result)] : []),
     ...(sessionRead ? [row('Gatehouse `GET /auth/session` (session cookie), SQLite + memory', sessionRead)] : []),
     ...(logins ? [row(`Gatehouse \`POST /auth/login\` (argon2id; ${loginConnections} connections), SQLite + memory`, logins)] : []),
     '',
@@ -89,11 +92,11 @@ function reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, p
           `- logins: **${fmtInt(logins.reqPerSec)} per second** on one server CPU; one argon2id hash at m=${argon2.parameters.memoryKiB} KiB, t=${argon2.parameters.iterations}, p=${argon2.parameters.parallelism} takes **${fmtMs(argon2.meanMs)} ms** (mean of ${argon2.count}; p50 ${fmtMs(argon2.p50Ms)}, min ${fmtMs(argon2.minMs)}, max ${fmtMs(argon2.maxMs)} ms, measured on the load-generator CPU), so hashing alone bounds one CPU at ≈ ${fmtInt(1000 / argon2.meanMs)} logins/s`,
         ]
       : []),
-    `- whoami (SQLite + memory) / bare throughput: **${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}): ${ratioOk ? 'met' : '**not met**'}`,
+    `- whoami (SQLite + memory) / bare throughput: **${ratio.toFixed(2)}** (target ≥ ${TARGET_RATIO.toFixed(2)}): ${ratioOk ? 'met' : '**not met**'}; ${rounds(whoamiRatios)}`,
     `- whoami (SQLite + memory) p99: **${fmtMs(whoami.p99)} ms** (target < ${TARGET_P99_MS} ms): ${p99Ok ? 'met' : '**not met**'}`,
     ...(scaled
       ? [
-          `- whoami (PostgreSQL + Redis) / bare throughput: **${(scaled.reqPerSec / bare.reqPerSec).toFixed(2)}** (target ≥ 0.50): ${scaled.reqPerSec / bare.reqPerSec >= 0.5 ? 'met' : '**not met**'}`,
+          `- whoami (PostgreSQL + Redis) / bare throughput (the bare route measured beside it): **${scaledRatio.toFixed(2)}** (target ≥ 0.50): ${scaledRatio >= 0.5 ? 'met' : '**not met**'}; ${rounds(scaled.ratios)}`,
         ]
       : ['- PostgreSQL + Redis: not measured in this run (no database/Redis URL given)']),
     '',
@@ -143,8 +146,12 @@ The block below is rewritten by each \`npm run bench\` (machine, Node.js version
 
 `;
 
-/** Starts a Gatehouse server with `env`, creates a key with a huge limit, and measures whoami. */
-async function measureGatehouse(label, { serverCpu, cwd, env, nodeArgs = [], connections, warmupS, durationS }) {
+/**
+ * Starts a Gatehouse server with `env`, creates a key with a huge limit, and measures whoami in
+ * alternating slices with the bare route (`bareTarget`, still running). Returns both results and
+ * the per-round whoami / bare ratios.
+ */
+async function measureGatehouse(label, { serverCpu, cwd, env, nodeArgs = [], connections, warmupS, durationS, sliceS, bareTarget }) {
   const server = await startServer(`Gatehouse server (${label})`, join(here, 'gatehouse-server.js'), { cpu: serverCpu, cwd, nodeArgs, env });
   log(`bench: Gatehouse (${label}) listening on ${server.url}`);
   if (!server.adminKey) throw new Error(`Gatehouse (${label}) did not bootstrap an admin key on its empty database`);
@@ -159,9 +166,9 @@ async function measureGatehouse(label, { serverCpu, cwd, env, nodeArgs = [], con
   const check = await globalThis.fetch(`${server.url}/v1/whoami`, { headers });
   if (check.status !== 200) throw new Error(`GET /v1/whoami with the bench key answered ${check.status}`);
   await check.arrayBuffer();
-  const result = await measure(`Gatehouse GET /v1/whoami (${label})`, { url: `${server.url}/v1/whoami`, headers, serverPid: server.child.pid, connections, warmupS, durationS });
+  const { results, pairRatios } = await measureInterleaved([bareTarget, { label: `Gatehouse GET /v1/whoami (${label})`, url: `${server.url}/v1/whoami`, headers, serverPid: server.child.pid }], { connections, warmupS, durationS, sliceS });
   await stopChild(server.child, 15_000);
-  return result;
+  return { result: results[1], bare: results[0], ratios: pairRatios.map((r) => 1 / r) };
 }
 
 /** Runs bench/key-count.js (1k vs 1M keys, cache off) unpinned, and returns its markdown table. */
@@ -178,6 +185,7 @@ async function main() {
   const durationS = envNumber('BENCH_DURATION', 10, { min: 1 });
   const warmupS = envNumber('BENCH_WARMUP', 3, { min: 0 });
   const connections = envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true });
+  const sliceS = envNumber('BENCH_SLICE', 2, { min: 0.5 });
   const writeDoc = process.env.BENCH_WRITE_DOCS !== '0';
   const cpuProf = process.env.BENCH_CPU_PROF === '1';
   const keepTmp = process.env.BENCH_KEEP_TMP === '1';
@@ -207,15 +215,8 @@ async function main() {
   const bareCheck = await globalThis.fetch(`${bareServer.url}/`);
   if (bareCheck.status !== 200) throw new Error(`bare route answered ${bareCheck.status}`);
   await bareCheck.arrayBuffer();
-  const bare = await measure('bare Fastify GET /', {
-    url: `${bareServer.url}/`,
-    headers: {},
-    serverPid: bareServer.child.pid,
-    connections,
-    warmupS,
-    durationS,
-  });
-  await stopChild(bareServer.child);
+  // Measured below beside each Gatehouse target, in alternating slices (the machine's speed drifts).
+  const bareTarget = { label: 'bare Fastify GET /', url: `${bareServer.url}/`, headers: {}, serverPid: bareServer.child.pid };
 
   // 2. Gatehouse.
   const gatehouseServer = await startServer('Gatehouse server', join(here, 'gatehouse-server.js'), {
@@ -246,14 +247,9 @@ async function main() {
   const whoamiCheck = await globalThis.fetch(`${gatehouseServer.url}/v1/whoami`, { headers });
   if (whoamiCheck.status !== 200) throw new Error(`GET /v1/whoami with the bench key answered ${whoamiCheck.status}`);
   await whoamiCheck.arrayBuffer();
-  const whoami = await measure('Gatehouse GET /v1/whoami', {
-    url: `${gatehouseServer.url}/v1/whoami`,
-    headers,
-    serverPid: gatehouseServer.child.pid,
-    connections,
-    warmupS,
-    durationS,
-  });
+  const paired = await measureInterleaved([bareTarget, { label: 'Gatehouse GET /v1/whoami', url: `${gatehouseServer.url}/v1/whoami`, headers, serverPid: gatehouseServer.child.pid }], { connections, warmupS, durationS, sliceS });
+  const [bare, whoami] = paired.results;
+  const whoamiRatios = paired.pairRatios.map((r) => 1 / r);
   // Sessions: cookie-authenticated reads first, then logins (which may evict the bench
   // session: the user's 11th session ends the oldest).
   const loginConnections = envNumber('BENCH_LOGIN_CONNECTIONS', 4, { min: 1, integer: true });
@@ -296,6 +292,8 @@ async function main() {
         connections,
         warmupS,
         durationS,
+        sliceS,
+        bareTarget,
         env: {
           GATEHOUSE_HOST: '127.0.0.1',
           GATEHOUSE_PORT: '0',
@@ -320,11 +318,12 @@ async function main() {
   } else if (!cpuProf) {
     log('bench: PostgreSQL + Redis target skipped: set BENCH_DATABASE_URL and BENCH_REDIS_URL (or GATEHOUSE_TEST_DATABASE_URL and GATEHOUSE_TEST_REDIS_URL)');
   }
+  await stopChild(bareServer.child);
   const keyCount = cpuProf || process.env.BENCH_KEY_COUNT === '0' ? undefined : runKeyCount(pgUrl ? { BENCH_DATABASE_URL: pgUrl } : {});
 
   // 4. Report.
   const argon2 = cpuProf ? undefined : await argon2HashTime();
-  const markdown = reportMarkdown({ bare, whoami, scaled, keyCount, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date: new Date().toISOString(), sessionRead, logins, argon2, loginConnections });
+  const markdown = reportMarkdown({ bare, whoami, whoamiRatios, scaled, keyCount, sliceS, machine, idleBefore, pinning, connections, warmupS, durationS, auditLines, date: new Date().toISOString(), sessionRead, logins, argon2, loginConnections });
   log('');
   log(markdown);
   log('');
@@ -340,7 +339,7 @@ async function main() {
     }
   }
 
-  const invalid = [bare, whoami, ...(scaled ? [scaled] : []), ...(sessionRead ? [sessionRead] : []), ...(logins ? [logins] : [])].filter((r) => r.non2xx > 0 || r.errors > 0);
+  const invalid = [bare, whoami, ...(scaled ? [scaled.bare, scaled.result] : []), ...(sessionRead ? [sessionRead] : []), ...(logins ? [logins] : [])].filter((r) => r.non2xx > 0 || r.errors > 0);
   if (invalid.length > 0) {
     log(`bench: INVALID RUN: non-2xx responses or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
     return 1;
