@@ -190,9 +190,31 @@ describe('createMemoryAuditLog', () => {
     expect(new Set(log.events.map((e) => e.id)).size).toBe(2);
   });
 
-  it('does not let a caller override the envelope fields', () => {
+  it('does not let a caller override the envelope fields, which stay first', () => {
     const log = createMemoryAuditLog({ clock: createManualClock(T0), instance: 'mem' });
-    log.emit({ ...verifyEvent, service: { name: 'evil' } } as unknown as AuthEventInput);
-    expect(log.events[0]!.service).toEqual({ name: 'gatehouse', version: VERSION, instance: 'mem' });
+    log.emit({ ...verifyEvent, service: { name: 'evil' }, schema: 'x', id: 'evt_forged', ts: 'then' } as unknown as AuthEventInput);
+    const event = log.events[0]!;
+    expect(event.service).toEqual({ name: 'gatehouse', version: VERSION, instance: 'mem' });
+    expect([event.schema, event.ts]).toEqual(['gatehouse.event/1', '2026-01-01T12:30:45.123Z']);
+    expect(event.id).toMatch(/^evt_[0-9a-f]{12}_[0-9a-z]{8}$/);
+    expect(Object.keys(event).slice(0, 3)).toEqual(['schema', 'id', 'ts']);
+  });
+});
+
+describe('createAuditLog envelope', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-envelope-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes its own schema, id and ts whatever members the input carries', async () => {
+    const file = join(dir, 'audit.log');
+    const log = createAuditLog({ destination: file, clock: createManualClock(T0), instance: 'file' });
+    log.emit({ ...verifyEvent, schema: 'x', id: 'evt_forged', ts: 'then", "injected": "1' } as unknown as AuthEventInput);
+    const [line] = await readLines(log, file);
+    const event = JSON.parse(line!) as Record<string, unknown>;
+    expect([event.schema, event.ts, event.injected]).toEqual(['gatehouse.event/1', '2026-01-01T12:30:45.123Z', undefined]);
+    expect(event.id).toMatch(/^evt_[0-9a-f]{12}_[0-9a-z]{8}$/);
   });
 });

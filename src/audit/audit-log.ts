@@ -4,7 +4,7 @@ import type { AuditLog, AuthEvent, AuthEventInput } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { VERSION } from '../version.js';
 import { LineWriter } from './line-writer.js';
-import { serializeEvent } from './serialize.js';
+import { serializeEventLine } from './serialize.js';
 
 export { REDACTED, REDACTED_FIELDS } from './serialize.js';
 
@@ -39,7 +39,7 @@ function makeEventIds(): () => string {
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   const writer = LineWriter.open(options.destination, { clock: options.clock, ...(options.logger ? { logger: options.logger } : {}) });
-  return buildAuditLog(options, (event) => writer.write(serializeEvent(event)), () => writer.close());
+  return buildAuditLog(options, (id, ts, input, service) => writer.write(serializeEventLine(id, ts, input, service)), () => writer.close());
 }
 
 /**
@@ -48,11 +48,14 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
  */
 export function createMemoryAuditLog(options: { clock: Clock; instance?: string }): AuditLog & { events: AuthEvent[] } {
   const events: AuthEvent[] = [];
-  const log = buildAuditLog(options, (event) => events.push(event), () => Promise.resolve());
+  const log = buildAuditLog(options, (id, ts, input, service) => events.push(Object.assign({ schema: 'gatehouse.event/1', id, ts }, input, { schema: 'gatehouse.event/1', id, ts, service }) as AuthEvent), () => Promise.resolve());
   return Object.assign(log, { events });
 }
 
-function buildAuditLog(options: { clock: Clock; instance?: string }, write: (event: AuthEvent) => void, flush: () => Promise<void>): AuditLog {
+/** Receives each event as its parts; the file log serialises them without building the event object. */
+type EventSink = (id: string, ts: string, input: AuthEventInput, service: AuthEvent['service']) => void;
+
+function buildAuditLog(options: { clock: Clock; instance?: string }, write: EventSink, flush: () => Promise<void>): AuditLog {
   const nextId = makeEventIds();
   const service = Object.freeze({ name: 'gatehouse' as const, version: VERSION, instance: options.instance ?? `gh-${randomBytes(4).toString('hex')}` });
   let lastMs = Number.NaN;
@@ -64,9 +67,8 @@ function buildAuditLog(options: { clock: Clock; instance?: string }, write: (eve
         lastMs = now;
         lastTs = new Date(now).toISOString();
       }
-      const event: AuthEvent = { schema: 'gatehouse.event/1', id: nextId(), ts: lastTs, ...input, service };
       try {
-        write(event);
+        write(nextId(), lastTs, input, service);
       } catch {
         // An audit failure must not turn into an auth decision.
       }
