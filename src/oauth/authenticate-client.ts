@@ -27,7 +27,7 @@ function parseBasic(header: string | undefined): { clientId: string; secret: str
   if (colon <= 0) return null;
   try {
     // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    const decode = (s: string) => (s.includes('%') || s.includes('+') ? decodeURIComponent(s.replace(/\+/g, ' ')) : s);
     return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
   } catch {
     return null;

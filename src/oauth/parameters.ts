@@ -21,22 +21,29 @@ const MULTI_VALUED = new Set(['resource']);
  * @throws {GatehouseError} `oauth.invalid_request` naming the repeated parameter
  */
 export function checkParameters(request: OAuthRequest): void {
-  for (const [name, values] of Object.entries(request.parameters)) {
-    if (!MULTI_VALUED.has(name) && values.filter((v) => v !== '').length > 1) {
-      throw new GatehouseError('oauth.invalid_request', { publicMessage: `The ${name.slice(0, 64)} parameter must not be repeated.`, detail: 'repeated_parameter' });
-    }
+  // Allocation-free: this runs on every token, revocation and introspection request.
+  const { parameters } = request;
+  for (const name in parameters) {
+    if (!Object.hasOwn(parameters, name) || MULTI_VALUED.has(name)) continue;
+    const values = parameters[name]!;
+    let sent = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== '' && ++sent > 1) break;
+    if (sent > 1) throw new GatehouseError('oauth.invalid_request', { publicMessage: `The ${name.slice(0, 64)} parameter must not be repeated.`, detail: 'repeated_parameter' });
   }
 }
 
 /** The one value of a parameter, or undefined when absent or empty (RFC 6749 §3.1). */
 export function single(request: OAuthRequest, name: string): string | undefined {
-  const values = request.parameters[name]?.filter((v) => v !== '');
-  return values === undefined || values.length === 0 ? undefined : values[0];
+  const values = Object.hasOwn(request.parameters, name) ? request.parameters[name] : undefined;
+  if (values === undefined) return undefined;
+  for (let i = 0; i < values.length; i++) if (values[i] !== '') return values[i];
+  return undefined;
 }
 
 /** Every non-empty value of a parameter. */
 export function all(request: OAuthRequest, name: string): string[] {
-  return request.parameters[name]?.filter((v) => v !== '') ?? [];
+  const values = Object.hasOwn(request.parameters, name) ? request.parameters[name] : undefined;
+  return values === undefined || values.length === 0 ? [] : values.filter((v) => v !== '');
 }
 
 /**

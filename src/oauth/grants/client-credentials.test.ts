@@ -11,6 +11,10 @@ describe('grantedScopes', () => {
   it.each(['a c', 'c', '"a"', ' '])('refuses %j with invalid_scope', (asked) => {
     expect(() => grantedScopes(['a', 'b'], asked)).toThrow(expect.objectContaining({ code: 'oauth.invalid_scope' }) as Error);
   });
+  it('grants one registered scope as asked, and still refuses a malformed one even if it were registered', () => {
+    expect(grantedScopes(['orders:read', 'b'], 'orders:read')).toEqual(['orders:read']);
+    expect(() => grantedScopes(['"a', 'b'], '"a')).toThrow(expect.objectContaining({ code: 'oauth.invalid_scope' }) as Error);
+  });
 });
 
 describe('grantedAudience', () => {

@@ -13,6 +13,8 @@ import type { GrantContext, GrantHandler, TokenResponse } from './types.js';
  */
 export function grantedScopes(registered: readonly string[], requested: string | undefined): string[] {
   if (requested === undefined) return [...registered];
+  // The usual request: one registered scope, without the split, filter and Set below.
+  if (!requested.includes(' ') && registered.includes(requested) && SCOPE_TOKEN.test(requested)) return [requested];
   const asked = requested.split(' ').filter((s) => s !== '');
   if (asked.length === 0 || asked.length > 64 || !asked.every((s) => SCOPE_TOKEN.test(s))) throw new GatehouseError('oauth.invalid_scope', { detail: 'malformed_scope' });
   const unknown = asked.filter((s) => !registered.includes(s));

@@ -40,6 +40,26 @@ describe('POST /oauth2/token, grant_type=client_credentials', () => {
     expect(JSON.stringify(server.events)).not.toContain(String(body.access_token));
   });
 
+  it('answers application/json whose access_token is the signed JWT as issued', async () => {
+    const res = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials' }, { authorization: basic(confidential.client_id, confidential.client_secret) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Object.keys(res.json)).toEqual(['access_token', 'token_type', 'expires_in', 'scope']);
+    expect(String(res.json.access_token)).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('decodes form-urlencoded Basic credentials (RFC 6749 §2.3.1): percent-escapes are decoded, and a wrong escaped secret is refused', async () => {
+    const escape = (s: string) => `%${s.charCodeAt(0).toString(16).toUpperCase()}${s.slice(1, -1)}%${s.charCodeAt(s.length - 1).toString(16).toUpperCase()}`;
+    const header = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+    const ok = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials' }, { authorization: header(escape(confidential.client_id), escape(confidential.client_secret)) });
+    expect(ok.status).toBe(200);
+    const secret = String(confidential.client_secret);
+    const wrong = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    const refused = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials' }, { authorization: header(escape(confidential.client_id), escape(wrong)) });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toMatchObject({ error: 'invalid_client' });
+  });
+
   it('narrows to the requested scope and sets aud from an allowed RFC 8707 resource', async () => {
     const res = await postForm(server, '/oauth2/token', { grant_type: 'client_credentials', scope: 'orders:read', resource: 'https://api.example.com' }, { authorization: basic(confidential.client_id, confidential.client_secret) });
     expect(res.status).toBe(200);
