@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatehouseError, InsufficientScopeError, RateLimitedError } from '../core/errors/gatehouse-error.js';
-import { PROBLEM_TYPE_BASE, errorResponse, problemBody, toGatehouseError, unauthorizedResponse } from './errors.js';
+import { PROBLEM_TYPE_BASE, errorResponse, oauthErrorResponse, problemBody, toGatehouseError, unauthorizedResponse } from './errors.js';
 
 describe('problemBody', () => {
   it('builds RFC 9457 fields with a per-code type URI', () => {
@@ -118,5 +118,21 @@ describe('errorResponse', () => {
     expect(response.headers['retry-after']).toBe('12');
     expect(response.headers.ratelimit).toBe('"api_key";r=0;t=12');
     expect(response.body.code).toBe('rate_limit.exceeded');
+  });
+});
+
+describe('oauthErrorResponse', () => {
+  it('answers RFC 6749 §5.2 errors with no-store and no-cache', () => {
+    const response = oauthErrorResponse(new GatehouseError('oauth.invalid_grant'), 'req_1', false);
+    expect(response.status).toBe(400);
+    expect(response.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    expect(response.body).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('answers a dependency failure as problem+json 503, also with no-store and no-cache', () => {
+    const response = oauthErrorResponse(new GatehouseError('storage.unavailable'), 'req_2', false);
+    expect(response.status).toBe(503);
+    expect(response.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });

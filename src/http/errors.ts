@@ -170,7 +170,11 @@ export function oauthErrorResponse(err: unknown, requestId: string, basicAttempt
   let gh = toGatehouseError(err);
   if (gh.status < 500 && oauthErrorOf(gh.code) === undefined) gh = new GatehouseError('oauth.invalid_request', { publicMessage: gh.message, cause: err });
   const error = oauthErrorOf(gh.code);
-  if (error === undefined) return errorResponse(gh, requestId);
+  if (error === undefined) {
+    // A 5xx (storage or signing unavailable) is problem+json, and no-store like every answer here (RFC 6749 §5.1).
+    const response = errorResponse(gh, requestId);
+    return { ...response, headers: { ...response.headers, 'cache-control': 'no-store', pragma: 'no-cache' } };
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache' };
   if (gh.code === 'oauth.invalid_client' && basicAttempted) headers['www-authenticate'] = `Basic realm="${REALM}"`;
   // RFC 6750 §3 at the bearer-protected UserInfo endpoint; no credential at all: a bare challenge (§3.1).

@@ -1,4 +1,5 @@
 import type { OAuthClient } from '../oauth/types.js';
+import type { TokenResponse } from '../oauth/grants/types.js';
 import type { ApiKey } from '../api-keys/types.js';
 import type { RateLimitState } from '../core/errors/gatehouse-error.js';
 
@@ -106,4 +107,25 @@ export function serializeClient(client: OAuthClient): Record<string, unknown> {
     updated_at: iso(client.updatedAt),
     secret_updated_at: iso(client.secretUpdatedAt),
   };
+}
+
+/** Characters of a JWS compact serialisation or a Gatehouse token: none needs JSON escaping. */
+const TOKEN_CHARS = /^[A-Za-z0-9._~+/=-]*$/;
+
+/** A token as a JSON string: checked against {@link TOKEN_CHARS} (cheaper than escaping 600 characters), escaped otherwise. */
+const tokenJson = (token: string): string => (TOKEN_CHARS.test(token) ? `"${token}"` : JSON.stringify(token));
+
+/**
+ * The token endpoint's success body (RFC 6749 §5.1) as JSON, members in a fixed order, equal
+ * to `JSON.stringify(response)` for the same members: built by hand because this runs once per
+ * token issued and JSON.stringify scans each character of a long token for escaping.
+ */
+export function serializeTokenResponse(response: TokenResponse): string {
+  // Anything off the usual shape (not reachable from the grants) takes the general path.
+  if (!Number.isFinite(response.expires_in)) return JSON.stringify(response);
+  let json = `{"access_token":${tokenJson(response.access_token)},"token_type":${JSON.stringify(response.token_type)},"expires_in":${JSON.stringify(response.expires_in)}`;
+  if (response.scope !== undefined) json += `,"scope":${JSON.stringify(response.scope)}`;
+  if (response.refresh_token !== undefined) json += `,"refresh_token":${tokenJson(response.refresh_token)}`;
+  if (response.id_token !== undefined) json += `,"id_token":${tokenJson(response.id_token)}`;
+  return `${json}}`;
 }

@@ -6,8 +6,10 @@ import { fastifyRequestContext } from '../../middleware/fastify.js';
 import { OAUTH_PATHS } from '../../oauth/context.js';
 import type { OAuthRequest } from '../../oauth/parameters.js';
 import { oauthErrorResponse, REALM } from '../errors.js';
+import { serializeTokenResponse } from '../serialize.js';
 
 const FORM = 'application/x-www-form-urlencoded';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Parses a form body keeping every value of every parameter (repeats are judged by the domain). */
 function parseForm(body: string): Record<string, string[]> {
@@ -62,7 +64,7 @@ export function oauthRoutes(gatehouse: Gatehouse) {
 
     app.post(OAUTH_PATHS.token, async (request, reply) => {
       const response = await gatehouse.oauth.token(oauthRequest(request), fastifyRequestContext(request));
-      return noStore(reply).send(response);
+      return noStore(reply).header('content-type', JSON_CONTENT_TYPE).send(serializeTokenResponse(response));
     });
 
     app.post(OAUTH_PATHS.revocation, async (request, reply) => {
