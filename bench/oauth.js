@@ -128,7 +128,7 @@ async function finishGatehouse({ alg, dir, profileDir, server, introspect }, { o
 /** Starts oidc-provider for `format` (`jwt` with `alg`, or `opaque`) and checks one token request. */
 async function startOidcProvider(alg, format, { serverCpu }) {
   const name = format === 'jwt' ? `oidc-provider ${alg} JWT` : 'oidc-provider opaque';
-  const server = await startServer(name, join(here, 'oidc-provider-server.js'), { cpu: serverCpu, env: { BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
+  const server = await startServer(name, join(here, 'oidc-provider-server.js'), { cpu: serverCpu, env: { NODE_ENV: 'production', BENCH_OIDC_ALG: alg, BENCH_OIDC_FORMAT: format, BENCH_OIDC_SCOPE: SCOPE } });
   log(`bench:oauth: ${name} listening on ${server.url}`);
   const auth = basic(server.clientId, server.clientSecret);
   const token = { url: `${server.url}/token`, method: 'POST', headers: { authorization: auth, 'content-type': FORM }, body: `grant_type=client_credentials&scope=${encodeURIComponent(SCOPE)}` };
@@ -235,7 +235,7 @@ function report({ bare, gatehouse, oidc, opaque, pairRatios, signatures, machine
     `- Placement: ${placement}`,
     `- Load: autocannon, ${opts.connections} connections, pipelining 1, warm-up ${opts.warmupS} s then ${opts.durationS} s measured per target; Gatehouse's and oidc-provider's token endpoints for one algorithm run side by side (both servers up, on the same CPU) and take turns in ${Math.max(1, Math.round(opts.durationS / opts.sliceS))} rounds of ${(opts.durationS / Math.max(1, Math.round(opts.durationS / opts.sliceS))).toFixed(1)} s (A B B A …), so a drift of the machine's speed weighs on both alike`,
     `- Gatehouse: a fresh SQLite data directory per algorithm, signing keys generated at first start with \`GATEHOUSE_JWT_ALGORITHM\`, one confidential client (\`client_secret_basic\`, \`client_credentials\`, scope \`${SCOPE}\`) created through the admin API before measuring; auth events written to a file (${fmtInt(events)} events in all)`,
-    `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 / Ed25519 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter`,
+    `- oidc-provider ${oidcVersion()}: the same client and grant (\`features.clientCredentials\`), a resource server (\`features.resourceIndicators\`, the default resource) with \`accessTokenFormat: 'jwt'\` and \`jwt.sign.alg\` = the algorithm (RSA 2048 / P-256 / Ed25519 keys in \`jwks\`), or \`'opaque'\`; \`features.introspection\`; its default in-memory adapter; \`NODE_ENV=production\``,
     `- Requests: \`grant_type=client_credentials&scope=${SCOPE}\` with HTTP Basic; introspection of one valid access token by the same client`,
     '',
     '| Target | req/s (avg) | p50 (ms) | p99 (ms) | non-2xx | errors | server CPU | server µs/req | load-gen CPU | other CPU |',
