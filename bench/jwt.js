@@ -16,7 +16,8 @@
 //
 // Environment: BENCH_DURATION (HTTP seconds per target, default 10), BENCH_WARMUP (default 3),
 // BENCH_CONNECTIONS (default 50), BENCH_JWT_SLICES (in-process slices per target, default 40),
-// BENCH_JWT_SLICE_MS (default 50), BENCH_WRITE_DOCS (0: leave docs alone).
+// BENCH_JWT_SLICE_MS (default 50), BENCH_WRITE_DOCS (0: leave docs alone; 1: write them even for a
+// shortened run; by default only a full run writes them).
 import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -29,6 +30,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SignJWT, jwtVerify } from 'jose';
+import { commandLabel, docsWriteDecision } from './lib.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -216,7 +218,7 @@ async function http(label, url, headers, { connections, warmupS, durationS }) {
 function report({ results, bare, machine, pinning, opts, date }) {
   const ok = (ratio, target) => (ratio >= target ? 'met' : '**not met**');
   const lines = [
-    `Run of ${date} with \`npm run bench\` (\`bench/jwt.js\`).`,
+    `Run of ${date} with \`${commandLabel('jwt.js')}\`.`,
     '',
     `- Machine: ${machine}`,
     `- Placement: ${pinning.pinned ? `in-process figures and servers on CPU ${pinning.serverCpu === undefined ? '?' : pinning.serverCpu} / load on CPU ${pinning.loadCpu}` : `**not pinned** (${pinning.reason})`}`,
@@ -295,7 +297,8 @@ async function main() {
     log(`bench:jwt: INVALID RUN: non-2xx or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
     return 1;
   }
-  if (process.env.BENCH_WRITE_DOCS === '0') log('bench:jwt: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
+  const docs = docsWriteDecision();
+  if (!docs.write) log(`bench:jwt: ${docs.why}: docs/benchmarks.md not updated`);
   else {
     writeDocs(markdown);
     log(`bench:jwt: wrote ${DOC_PATH}`);

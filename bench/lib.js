@@ -373,3 +373,32 @@ export function writeMarkedSection(path, { start, end, markdown, fallbackHeading
   const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${fallbackHeading}${block}\n`;
   writeFileSync(path, next);
 }
+
+/** The knobs that shorten or narrow a run, with their defaults. */
+const FULL_RUN_DEFAULTS = { BENCH_DURATION: '10', BENCH_WARMUP: '3', BENCH_CONNECTIONS: '50', BENCH_SLICE: '2', BENCH_JWT_SLICES: '40', BENCH_JWT_SLICE_MS: '50', BENCH_OAUTH_ALGS: 'RS256,ES256,EdDSA', BENCH_KEY_COUNT: '1' };
+
+/** The `BENCH_*` settings of this run that differ from a full run's defaults, as `NAME=value` words. */
+export function changedSettings() {
+  return Object.entries(FULL_RUN_DEFAULTS)
+    .filter(([name, value]) => process.env[name] !== undefined && process.env[name] !== '' && process.env[name].replace(/\s/g, '') !== value)
+    .map(([name]) => `${name}=${process.env[name]}`);
+}
+
+/** How this run was started, for the report: `npm run bench`, or the script alone, with the settings changed. */
+export function commandLabel(script) {
+  const command = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : `node bench/${script}`;
+  return [...changedSettings(), command].join(' ');
+}
+
+/**
+ * Whether this run rewrites its block of docs/benchmarks.md: `BENCH_WRITE_DOCS=0` never, `=1`
+ * always; otherwise only a full run (every default duration, connection count and target), so
+ * a short or partial try does not replace the recorded figures. Returns the reason when not.
+ */
+export function docsWriteDecision() {
+  const setting = process.env.BENCH_WRITE_DOCS;
+  if (setting === '0') return { write: false, why: 'BENCH_WRITE_DOCS=0' };
+  if (setting === '1') return { write: true };
+  const changed = changedSettings();
+  return changed.length === 0 ? { write: true } : { write: false, why: `not a full run (${changed.join(' ')}; BENCH_WRITE_DOCS=1 writes it anyway)` };
+}

@@ -22,7 +22,8 @@
 // <!-- bench:oauth:start --> and <!-- bench:oauth:end -->.
 //
 // Environment: BENCH_DURATION (measured seconds per target, default 10), BENCH_WARMUP (default 3),
-// BENCH_CONNECTIONS (default 50), BENCH_WRITE_DOCS (0: leave docs alone), BENCH_OAUTH_ALGS
+// BENCH_CONNECTIONS (default 50), BENCH_WRITE_DOCS (0: leave docs alone; 1: write them even for a shortened run; by default only a
+// full run writes them), BENCH_OAUTH_ALGS
 // (default "RS256,ES256,EdDSA"), BENCH_CPU_PROF (1: run Gatehouse under --cpu-prof, print its top
 // self-time functions and do not write docs), BENCH_KEEP_TMP (1: keep the data directories),
 // BENCH_SLICE (seconds per turn when Gatehouse and oidc-provider take turns, default 2).
@@ -33,7 +34,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { countLines, envNumber, fmtInt, fmtMs, fmtPct, log, machineIdlePct, machineInfo, measure, measureInterleaved, setUpCleanup, setUpPinning, shutdown, startServer, stopChild, trackTmpDir, writeMarkedSection } from './lib.js';
+import { commandLabel, countLines, docsWriteDecision, envNumber, fmtInt, fmtMs, fmtPct, log, machineIdlePct, machineInfo, measure, measureInterleaved, setUpCleanup, setUpPinning, shutdown, startServer, stopChild, trackTmpDir, writeMarkedSection } from './lib.js';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -215,20 +216,21 @@ function report({ bare, gatehouse, oidc, opaque, pairRatios, signatures, machine
     if (!valid(g) || !valid(o)) return `- JWT ${alg} tokens: Gatehouse / oidc-provider: **invalid** (non-2xx or errors)`;
     const ratio = g.reqPerSec / o.reqPerSec;
     const cpuRatio = o.serverCpuUsPerReq / g.serverCpuUsPerReq;
-    const rounds = [...pairRatios[alg]].sort((a, b) => a - b);
-    const median = rounds.length % 2 === 1 ? rounds[(rounds.length - 1) / 2] : (rounds[rounds.length / 2 - 1] + rounds[rounds.length / 2]) / 2;
-    const perRound = `per round ${rounds.map((r) => r.toFixed(2)).join(', ')} (median ${median.toFixed(2)}×)`;
+    const sorted = [...pairRatios[alg]].sort((a, b) => a - b);
+    const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    const perRound = `per round, in order ${pairRatios[alg].map((r) => r.toFixed(2)).join(', ')} (median ${median.toFixed(2)}×)`;
     const signUs = signatures[alg];
     const bound = o.serverCpuUsPerReq / signUs;
     const ceiling = `one ${alg} signature alone takes ${fmtInt(signUs)} µs here, so even a server doing nothing but sign could reach at most ${bound.toFixed(2)}× oidc-provider (${fmtInt(o.serverCpuUsPerReq)} µs per token)${bound < TARGET ? `: **${TARGET}× is out of reach for ${alg}**` : ''}`;
-    return `- JWT ${alg} tokens/s: Gatehouse ${fmtInt(g.reqPerSec)} / oidc-provider ${fmtInt(o.reqPerSec)} = **${ratio.toFixed(2)}×** (target ≥ ${TARGET}×): ${ratio >= TARGET ? 'met' : '**not met**'}; ${perRound}; by server CPU per token: ${fmtInt(o.serverCpuUsPerReq)} / ${fmtInt(g.serverCpuUsPerReq)} µs = ${cpuRatio.toFixed(2)}×; Gatehouse / bare ${(g.reqPerSec / bare.reqPerSec).toFixed(2)}; ${ceiling}`;
+    const verdict = `${ratio >= TARGET ? 'met' : '**not met**'}${noisy ? ' (indicative only: the machine was busy)' : ''}`;
+    return `- JWT ${alg} tokens/s: Gatehouse ${fmtInt(g.reqPerSec)} / oidc-provider ${fmtInt(o.reqPerSec)} = **${ratio.toFixed(2)}×** (target ≥ ${TARGET}×): ${verdict}; ${perRound}; by server CPU per token: ${fmtInt(o.serverCpuUsPerReq)} / ${fmtInt(g.serverCpuUsPerReq)} µs = ${cpuRatio.toFixed(2)}×; Gatehouse / bare ${(g.reqPerSec / bare.reqPerSec).toFixed(2)}; ${ceiling}`;
   });
   const introspections = Object.keys(gatehouse).map((alg) => {
     const g = gatehouse[alg].introspect;
     return `- introspection (no target): Gatehouse JWT ${alg} ${fmtInt(g.reqPerSec)}/s, ${(g.reqPerSec / opaque.introspect.reqPerSec).toFixed(2)}× oidc-provider's opaque introspection (${fmtInt(opaque.introspect.reqPerSec)}/s; oidc-provider answers \`unsupported_token_type\` for its JWT access tokens)`;
   });
   return [
-    `Run of ${date} with \`npm run bench\` (\`bench/oauth.js\`).`,
+    `Run of ${date} with \`${commandLabel('oauth.js')}\`.`,
     '',
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
     `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
@@ -314,7 +316,7 @@ async function main() {
     return 1;
   }
   if (cpuProf) log('bench:oauth: profiled run (slower by design): docs/benchmarks.md not updated');
-  else if (process.env.BENCH_WRITE_DOCS === '0') log('bench:oauth: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
+  else if (!docsWriteDecision().write) log(`bench:oauth: ${docsWriteDecision().why}: docs/benchmarks.md not updated`);
   else {
     writeMarkedSection(DOC_PATH, {
       start: START,

@@ -9,7 +9,8 @@
 //   BENCH_CONNECTIONS  concurrent connections (default 50)
 //   BENCH_LOGIN_CONNECTIONS  concurrent connections of the login target (default 4: below the
 //                      lockout threshold, since each login in flight holds a failure slot)
-//   BENCH_WRITE_DOCS   0 to leave docs/benchmarks.md alone (default: write it)
+//   BENCH_WRITE_DOCS   0 to leave docs/benchmarks.md alone, 1 to write it even for a shortened run
+//                      (default: write it only for a full run, every setting at its default)
 //   BENCH_CPU_PROF     1 to run the Gatehouse server under `node --cpu-prof` and print the
 //                      top self-time functions (profiling slows the server: figures of such a
 //                      run are not written to docs/benchmarks.md)
@@ -31,6 +32,8 @@ import {
   machineInfo,
   measure,
   measureInterleaved,
+  commandLabel,
+  docsWriteDecision,
   setUpCleanup,
   setUpPinning,
   shutdown,
@@ -70,7 +73,7 @@ function reportMarkdown({ bare, whoami, whoamiRatios, scaled, keyCount, sliceS, 
     ? `servers pinned to CPU ${pinning.serverCpu}, autocannon pinned to CPU ${pinning.loadCpu} (\`taskset\`)`
     : `**not pinned** (${pinning.reason}): servers and load generator share the CPUs`;
   return [
-    `Run of ${date} with \`npm run bench\`.`,
+    `Run of ${date} with \`${commandLabel('run.js')}\`.`,
     '',
     `- Machine: ${machine.nproc} CPUs (\`nproc\`), ${machine.cpuModel}, ${machine.os}, Node.js ${machine.node}`,
     `- Other activity: machine CPU ${fmtPct(idleBefore)} idle in the 2 s before the run; other processes used ${fmtPct(bare.otherCpuPct)} and ${fmtPct(whoami.otherCpuPct)} of a CPU during the two measurements${noisy ? ' (**the machine was busy: figures are noisy**)' : ' (quiet)'}`,
@@ -186,7 +189,7 @@ async function main() {
   const warmupS = envNumber('BENCH_WARMUP', 3, { min: 0 });
   const connections = envNumber('BENCH_CONNECTIONS', 50, { min: 1, integer: true });
   const sliceS = envNumber('BENCH_SLICE', 2, { min: 0.5 });
-  const writeDoc = process.env.BENCH_WRITE_DOCS !== '0';
+  const docs = docsWriteDecision();
   const cpuProf = process.env.BENCH_CPU_PROF === '1';
   const keepTmp = process.env.BENCH_KEEP_TMP === '1';
   setUpCleanup('bench', { keepTmp });
@@ -345,7 +348,7 @@ async function main() {
     return 1;
   }
   if (cpuProf) log('bench: profiled run (slower by design): docs/benchmarks.md not updated');
-  else if (!writeDoc) log('bench: BENCH_WRITE_DOCS=0: docs/benchmarks.md not updated');
+  else if (!docs.write) log(`bench: ${docs.why}: docs/benchmarks.md not updated`);
   else {
     if (existsSync(DOC_PATH)) writeMarkedSection(DOC_PATH, { start: START_MARKER, end: END_MARKER, markdown });
     else writeFileSync(DOC_PATH, `${DOC_HEADER}${START_MARKER}\n${markdown}\n${END_MARKER}\n`);
