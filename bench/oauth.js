@@ -315,8 +315,9 @@ async function main() {
     log(`bench:oauth: INVALID RUN: non-2xx or errors on ${invalid.map((r) => r.label).join(', ')}; docs/benchmarks.md not updated`);
     return 1;
   }
+  const docs = docsWriteDecision();
   if (cpuProf) log('bench:oauth: profiled run (slower by design): docs/benchmarks.md not updated');
-  else if (!docsWriteDecision().write) log(`bench:oauth: ${docsWriteDecision().why}: docs/benchmarks.md not updated`);
+  else if (!docs.write) log(`bench:oauth: ${docs.why}: docs/benchmarks.md not updated`);
   else {
     writeMarkedSection(DOC_PATH, {
       start: START,
